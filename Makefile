@@ -1,0 +1,37 @@
+# The only set-up a user needs: `make demo` or `make test` (each creates/refreshes .venv itself).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BIOFM  := $(VENV)/bin/biofm
+STAMP  := $(VENV)/.installed
+# Nothing downloads at run time: every model and dataset is local.
+OFFLINE := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1
+
+.PHONY: venv demo test bench lint clean
+
+$(STAMP): pyproject.toml Makefile
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# CPU build of torch first (on disk here); any other spec pulls a multi-GB CUDA build.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: venv
+	$(OFFLINE) $(BIOFM) train --config configs/b3db.yaml --out runs/demo-b3db --overwrite
+	$(OFFLINE) $(BIOFM) predict runs/demo-b3db --input examples/known_drugs.csv \
+		--output runs/demo-b3db/known_drugs_predictions.csv --show
+
+test: venv
+	$(OFFLINE) $(PY) -m pytest -q
+
+bench: venv
+	$(OFFLINE) $(PY) benchmarks/finetune.py --out runs/bench
+
+lint: venv
+	$(VENV)/bin/ruff check src tests benchmarks scripts
+
+clean:
+	rm -rf runs .pytest_cache

@@ -1,0 +1,136 @@
+"""The ``biofm`` command line: one thin wrapper per public library function.
+
+Every ``BiofmError`` becomes one red line and exit code 2 — a user never sees a traceback for a
+problem they can fix.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from biofm import datasets as bundled
+from biofm.config import RunConfig
+from biofm.errors import BiofmError
+from biofm.progress import console
+
+app = typer.Typer(help="Adapt foundation models to molecules, DNA and clinical text.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+datasets_app = typer.Typer(help="Bundled datasets (offline, with licence and provenance).", no_args_is_help=True)
+app.add_typer(datasets_app, name="datasets")
+
+
+def friendly(command):
+    """Turn user-fixable errors into a message and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except BiofmError as exc:
+            console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            console.print("[bold red]interrupted[/]")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+@app.command()
+@friendly
+def train(
+    config: Annotated[Path, typer.Option(help="Run config YAML (see configs/).")],
+    out: Annotated[Path, typer.Option(help="Run folder to create.")],
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override, e.g. --set train.epochs=3")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing run folder.")] = False,
+    baseline: Annotated[bool, typer.Option(help="Fit the classical baseline on the same split.")] = True,
+) -> None:
+    """Fine-tune a model and write a run folder (weights, tokenizer, metrics, predictions)."""
+    from biofm.train import train as run_training
+
+    result = run_training(RunConfig.from_file(config, set_ or []), out, overwrite=overwrite, baseline=baseline)
+    show_metrics(result.metrics)
+    console.print(f"run folder: [bold]{result.run_dir}[/] (training {result.metrics['seconds']['train']} s)")
+
+
+@app.command()
+@friendly
+def evaluate(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run folder.")],
+    data: Annotated[Path, typer.Option(help="Labelled file with the run's columns.")],
+    skip_invalid: Annotated[bool, typer.Option(help="Skip invalid rows (counted) instead of failing.")] = False,
+) -> None:
+    """Metrics of a trained run on a labelled file (saved under RUN_DIR/evaluations/)."""
+    from biofm.predict import evaluate as run_evaluation
+
+    result = run_evaluation(run_dir, data, skip_invalid=skip_invalid)
+    show_metrics({"primary_metric": None, data.name: result["metrics"], "warnings": result["warnings"]})
+    console.print(f"{result['n']} rows evaluated, {result['skipped_rows']} skipped")
+
+
+@app.command()
+@friendly
+def predict(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run folder.")],
+    input: Annotated[Path, typer.Option(help="File of inputs (CSV/TSV/JSONL/Parquet, or modality formats).")],
+    output: Annotated[Path, typer.Option(help="CSV to write.")],
+    input_column: Annotated[str | None, typer.Option(help="Column with the inputs (default: as in training).")] = None,
+    skip_invalid: Annotated[bool, typer.Option(help="Skip invalid rows (counted) instead of failing.")] = False,
+    show: Annotated[bool, typer.Option(help="Print the predictions as a table.")] = False,
+) -> None:
+    """Predict new inputs with a trained run; writes probabilities or values per row."""
+    from biofm.predict import predict as run_prediction
+
+    frame = run_prediction(run_dir, input, output, skip_invalid=skip_invalid, input_column=input_column)
+    if show:
+        table = Table(*map(str, frame.columns))
+        for row in frame.head(50).itertuples(index=False):
+            table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
+        console.print(table)
+    console.print(f"{len(frame)} predictions written to {output}")
+
+
+@datasets_app.command("list")
+@friendly
+def datasets_list() -> None:
+    """The bundled datasets."""
+    table = Table("name", "modality", "task", "rows", "licence", "title")
+    for card in bundled.catalog().values():
+        rows = " + ".join(str(n) for n in card.n_rows().values())
+        table.add_row(card.name, card.modality, card.task, rows, card.licence, card.title)
+    console.print(table)
+
+
+@datasets_app.command("show")
+@friendly
+def datasets_show(name: Annotated[str, typer.Argument(help="Dataset name from `biofm datasets list`.")]) -> None:
+    """Card of one bundled dataset: source, licence, recipe, files, size."""
+    card = bundled.get_dataset(name)
+    for key in ("title", "modality", "task", "input_column", "label_columns", "default_split", "licence",
+                "source", "citation", "recipe"):
+        console.print(f"[bold]{key}[/]: {getattr(card, key)}", highlight=False)
+    for part, n in card.n_rows().items():
+        console.print(f"[bold]{part}[/]: {card.path(part)} ({n} rows)", highlight=False)
+
+
+def show_metrics(metrics: dict) -> None:
+    """A table of the model's metrics per split, with the baseline's beside them."""
+    parts = [p for p in metrics if isinstance(metrics[p], dict) and p not in ("baseline", "data", "seconds")]
+    baseline = metrics.get("baseline", {})
+    columns = [f"model {p}" for p in parts] + [f"baseline {p}" for p in ("val", "test") if p in baseline]
+    table = Table("metric", *columns, title=baseline.get("name") and f"baseline: {baseline['name']}")
+    keys = next((list(metrics[p]) for p in parts), [])
+    for key in keys:
+        if key == "per_task":
+            continue
+        values = [metrics[p].get(key) for p in parts] + [baseline[p].get(key) for p in ("val", "test") if p in baseline]
+        style = "bold" if key == metrics.get("primary_metric") else None
+        table.add_row(key, *("—" if v is None else f"{v:.4f}" for v in values), style=style)
+    console.print(table)
+    for note in metrics.get("warnings", []) + baseline.get("warnings", []):
+        console.print(f"[yellow]warning:[/] {note}")

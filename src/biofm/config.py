@@ -1,0 +1,192 @@
+"""Typed run configuration: YAML in, YAML out, ``--set a.b=value`` overrides in between.
+
+Why hand-rolled dataclasses rather than a config framework: the whole schema is four small
+classes, and a wrong key or type must fail with a message that names the key
+(``train.epochs: expected an integer, got 'three'``) before any work starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from biofm.errors import ConfigError
+
+
+@dataclass
+class DataConfig:
+    """Where the data comes from and how it is split.
+
+    ``dataset`` names a bundled dataset (``biofm datasets list``) and fills in files, columns and
+    task; any field set here wins over the dataset's defaults.
+    """
+
+    dataset: str | None = None
+    train: str | None = None  # the labelled file; split three ways unless val/test are given
+    val: str | None = None
+    test: str | None = None
+    input_column: str | None = None  # None: the modality's default (e.g. "smiles")
+    label_columns: list[str] = field(default_factory=list)
+    task: str | None = None  # "classification" | "regression"
+    split: str | None = None  # "scaffold" | "random" | "stratified"; None: modality default
+    split_sizes: list[float] = field(default_factory=lambda: [0.8, 0.1, 0.1])
+    split_seed: int | None = 0  # seeds random/balanced-group splits; null: deterministic largest-first scaffold split
+    skip_invalid: bool = False  # skip unparseable rows (counted in metrics.json) instead of failing
+    augment: bool = False  # modality augmentation during training (e.g. randomised SMILES)
+
+    def __post_init__(self) -> None:
+        if self.task not in (None, "classification", "regression"):
+            raise ConfigError(f"data.task: expected 'classification' or 'regression', got {self.task!r}")
+        if len(self.split_sizes) != 3 or abs(sum(self.split_sizes) - 1) > 1e-6:
+            raise ConfigError(f"data.split_sizes: expected three fractions summing to 1, got {self.split_sizes}")
+        if any(s < 0 for s in self.split_sizes):
+            raise ConfigError(f"data.split_sizes: fractions must be >= 0, got {self.split_sizes}")
+
+
+@dataclass
+class ModelConfig:
+    """Which encoder: a size preset trained from scratch, or a pretrained checkpoint."""
+
+    preset: str = "small"  # see biofm.model.PRESETS
+    pretrained: str | None = None  # local path or hub id; when set, preset is ignored
+    max_length: int = 128  # longer inputs are truncated, and the count is reported
+    dropout: float = 0.1
+    pooling: str = "mean"  # "mean" over tokens, or "cls" (the first token)
+
+    def __post_init__(self) -> None:
+        if self.max_length < 8:
+            raise ConfigError(f"model.max_length: must be at least 8, got {self.max_length}")
+        if not 0 <= self.dropout < 1:
+            raise ConfigError(f"model.dropout: must be in [0, 1), got {self.dropout}")
+
+
+@dataclass
+class TrainConfig:
+    """Optimisation settings; defaults chosen on validation splits, never on test."""
+
+    epochs: int = 30
+    batch_size: int = 32
+    learning_rate: float = 3e-4
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    patience: int = 6  # epochs without validation improvement before stopping
+    seed: int = 0
+    precision: str = "auto"  # "auto" (bf16 where the CPU/GPU supports it) | "bf16" | "fp32"
+    threads: int | None = None  # torch intra-op threads; None: all cores
+
+    def __post_init__(self) -> None:
+        if self.precision not in ("auto", "bf16", "fp32"):
+            raise ConfigError(f"train.precision: expected auto, bf16 or fp32, got {self.precision!r}")
+        for name in ("epochs", "batch_size", "patience"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"train.{name}: must be at least 1, got {getattr(self, name)}")
+        if self.learning_rate <= 0:
+            raise ConfigError(f"train.learning_rate: must be positive, got {self.learning_rate}")
+        if not 0 <= self.warmup_ratio < 1:
+            raise ConfigError(f"train.warmup_ratio: must be in [0, 1), got {self.warmup_ratio}")
+
+
+@dataclass
+class RunConfig:
+    """Everything a training run needs; ``config.yaml`` in a run folder is this, resolved."""
+
+    modality: str | None = None  # None: taken from data.dataset
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    baseline: bool = True  # fit the modality's classical baseline on the same split
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> RunConfig:
+        return _build(cls, raw, prefix="")
+
+    @classmethod
+    def from_file(cls, path: str | Path, overrides: list[str] | None = None) -> RunConfig:
+        """Load YAML, apply ``key.path=value`` overrides, validate."""
+        path = Path(path)
+        if not path.is_file():
+            raise ConfigError(f"{path}: config file not found")
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid YAML ({exc})") from None
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{path}: expected a mapping at the top level, got {type(raw).__name__}")
+        try:
+            return cls.from_dict(apply_overrides(raw, overrides or []))
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Apply ``a.b=value`` strings (values parsed as YAML) to a nested dict, returning a copy."""
+    result = yaml.safe_load(yaml.safe_dump(raw))  # deep copy of plain data
+    for item in overrides:
+        key, sep, text = item.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--set {item!r}: expected key.path=value, e.g. train.epochs=3")
+        *parents, leaf = key.strip().split(".")
+        node = result
+        for part in parents:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"--set {item!r}: {part!r} is not a section")
+        node[leaf] = yaml.safe_load(text) if text.strip() else None
+    return result
+
+
+def _build(cls: type, raw: Any, prefix: str) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{prefix.rstrip('.') or 'config'}: expected a mapping, got {raw!r}")
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(f"unknown config key {prefix + unknown[0]!r} (known: {', '.join(sorted(known))})")
+    values = {name: _coerce(value, hints[name], f"{prefix}{name}") for name, value in raw.items()}
+    return cls(**values)
+
+
+def _coerce(value: Any, hint: Any, key: str) -> Any:
+    """Check ``value`` against a field's type hint; the error names the key."""
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value if value is not None else {}, f"{key}.")
+    args = typing.get_args(hint)
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        if value is None and type(None) in args:
+            return None
+        inner = next(a for a in args if a is not type(None))
+        return _coerce(value, inner, key)
+    if typing.get_origin(hint) is list:
+        if not isinstance(value, list):
+            value = [value] if isinstance(value, str | int | float) else value
+        if not isinstance(value, list):
+            raise ConfigError(f"{key}: expected a list, got {value!r}")
+        return [_coerce(v, args[0], f"{key}[{i}]") for i, v in enumerate(value)]
+    return _scalar(value, hint, key)
+
+
+def _scalar(value: Any, hint: type, key: str) -> Any:
+    if hint is float and isinstance(value, str):  # YAML 1.1 reads "5e-4" (no dot) as a string
+        with contextlib.suppress(ValueError):
+            value = float(value)
+    expected = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}[hint]
+    ok = (
+        (hint is bool and isinstance(value, bool))
+        or (hint is int and isinstance(value, int) and not isinstance(value, bool))
+        or (hint is float and isinstance(value, int | float) and not isinstance(value, bool))
+        or (hint is str and isinstance(value, str))
+    )
+    if not ok:
+        raise ConfigError(f"{key}: expected {expected}, got {value!r}")
+    return float(value) if hint is float else value

@@ -1,0 +1,99 @@
+"""From validated inputs to padded token-id batches; batched inference.
+
+This is where modality-specific data stops: after this module everything is token ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+from transformers import PreTrainedTokenizerBase
+
+Augment = Callable[[str, np.random.Generator], str]
+
+
+class EncodedDataset(Dataset):
+    """Inputs (and optional targets) tokenised once, or on the fly when augmenting.
+
+    Augmented copies are tokenised per access so each epoch sees a new variant.
+    """
+
+    def __init__(self, inputs: list[str], targets: np.ndarray | None, tokenizer: PreTrainedTokenizerBase,
+                 max_length: int, augment: Augment | None = None, seed: int = 0):
+        self.inputs, self.targets = inputs, targets
+        self.tokenizer, self.max_length = tokenizer, max_length
+        self.augment, self.rng = augment, np.random.default_rng(seed)
+        self.encoded = None if augment else self._tokenize(inputs)
+
+    def _tokenize(self, texts: list[str]) -> list[list[int]]:
+        return self.tokenizer(texts, truncation=True, max_length=self.max_length)["input_ids"]
+
+    def __len__(self) -> int:
+        return len(self.inputs)
+
+    def __getitem__(self, i: int) -> dict:
+        if self.encoded is not None:
+            ids = self.encoded[i]
+        else:
+            ids = self._tokenize([self.augment(self.inputs[i], self.rng)])[0]
+        item = {"input_ids": ids}
+        if self.targets is not None:
+            item["labels"] = self.targets[i]
+        return item
+
+
+def count_truncated(inputs: list[str], tokenizer: PreTrainedTokenizerBase, max_length: int) -> int:
+    """How many inputs are longer than the model sees (reported, never silent)."""
+    lengths = [len(ids) for ids in tokenizer(inputs, truncation=False)["input_ids"]]
+    return int(sum(n > max_length for n in lengths))
+
+
+class Collator:
+    """Pad to the longest item in the batch (dynamic padding), stack targets."""
+
+    def __init__(self, pad_token_id: int):
+        self.pad_token_id = pad_token_id
+
+    def __call__(self, items: list[dict]) -> dict[str, torch.Tensor]:
+        width = max(len(item["input_ids"]) for item in items)
+        ids = torch.full((len(items), width), self.pad_token_id, dtype=torch.long)
+        mask = torch.zeros((len(items), width), dtype=torch.long)
+        for row, item in enumerate(items):
+            ids[row, : len(item["input_ids"])] = torch.tensor(item["input_ids"])
+            mask[row, : len(item["input_ids"])] = 1
+        batch = {"input_ids": ids, "attention_mask": mask}
+        if "labels" in items[0]:
+            batch["labels"] = torch.as_tensor(np.stack([item["labels"] for item in items]))
+        return batch
+
+
+def use_bf16(precision: str) -> bool:
+    """bf16 autocast where the hardware runs it natively (AVX-512 BF16 / AMX CPUs, Ampere+ GPUs)."""
+    if precision != "auto":
+        return precision == "bf16"
+    if torch.cuda.is_available():
+        return torch.cuda.is_bf16_supported()
+    return bool(getattr(torch.backends.cpu, "get_cpu_capability", lambda: "")() in ("AVX512", "AMX")) and \
+        torch.cpu._is_avx512_bf16_supported()
+
+
+@torch.inference_mode()
+def predict_logits(model: torch.nn.Module, inputs: list[str], tokenizer: PreTrainedTokenizerBase,
+                   max_length: int, batch_size: int = 64, bf16: bool = False) -> np.ndarray:
+    """Raw outputs in input order; batches are formed from similar lengths to waste less padding."""
+    dataset = EncodedDataset(inputs, None, tokenizer, max_length)
+    order = np.argsort([len(ids) for ids in dataset.encoded], kind="stable")
+    collate = Collator(tokenizer.pad_token_id)
+    device = next(model.parameters()).device
+    chunks = []
+    for start in range(0, len(order), batch_size):
+        batch = collate([dataset[i] for i in order[start : start + batch_size]])
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
+            logits = model(batch["input_ids"].to(device), batch["attention_mask"].to(device))["logits"]
+        chunks.append(logits.float().cpu().numpy())
+    out = np.empty((len(inputs), chunks[0].shape[1]), dtype=np.float32)
+    out[order] = np.concatenate(chunks)
+    return out

@@ -1,0 +1,118 @@
+"""Molecules as SMILES: RDKit parsing, atom-level tokens, Bemis–Murcko scaffolds, ECFP baseline."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from rdkit import Chem, RDLogger
+from rdkit.Chem import rdFingerprintGenerator
+from rdkit.Chem.Scaffolds import MurckoScaffold
+from sklearn.base import BaseEstimator
+from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+from tokenizers import Regex, pre_tokenizers
+from transformers import PreTrainedTokenizerFast
+
+from biofm.errors import DataError
+from biofm.modalities.base import InvalidInput, register
+from biofm.tables import base_suffix, check_readable, read_table
+from biofm.tokenization import word_level_tokenizer
+
+RDLogger.DisableLog("rdApp.*")  # RDKit prints to stderr; we raise InvalidInput with the reason instead
+
+# Atom-level SMILES units (Schwaller et al. 2019): bracket atoms ([nH], [C@@H]) and two-letter
+# halogens (Cl, Br) stay single tokens.
+SMILES_REGEX = (
+    r"(\[[^\]]+]|Br?|Cl?|N|O|S|P|F|I|b|c|n|o|s|p|\(|\)|\.|=|#|-|\+|\\|\/|:|~|@|\?|>|\*|\$|%[0-9]{2}|[0-9])"
+)
+_SMILES_UNITS = re.compile(SMILES_REGEX)
+# Units every molecule tokenizer knows, so an element or charge state absent from a small training
+# set is not [UNK]: the organic subset, ring digits, bonds, and common bracket atoms.
+_BRACKET_FORMS = ("", "+", "-", "@", "@@", "@+", "@@+", "H", "H+", "H-", "H2", "H2+", "H3+", "@H", "@@H")
+_BASE_UNITS = [
+    *"CNOSPFIBcnosbp", "Cl", "Br", *"()[].=#-+\\/:~@*", *"0123456789",
+    *(f"[{atom}{form}]" for atom in ("C", "N", "O", "S", "P", "c", "n", "o", "s", "Si", "Se", "B")
+      for form in _BRACKET_FORMS),
+    "[Na+]", "[K+]", "[Li+]", "[Ca+2]", "[Mg+2]", "[Zn+2]", "[Cl-]", "[Br-]", "[I-]", "[F-]", "[2H]", "[H]", "[se]",
+]
+_ECFP4 = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
+
+
+def smiles_units(smiles: str) -> list[str]:
+    return _SMILES_UNITS.findall(smiles)
+
+
+def parse_smiles(smiles: str) -> Chem.Mol:
+    """Parse and sanitise, saying *why* a SMILES is rejected (syntax or chemistry)."""
+    mol = Chem.MolFromSmiles(smiles, sanitize=False)
+    if mol is None:
+        raise InvalidInput(f"not a valid SMILES (syntax): {smiles!r}")
+    try:
+        Chem.SanitizeMol(mol)
+    except Exception as exc:  # RDKit raises several unrelated classes for chemistry problems
+        raise InvalidInput(f"not a valid molecule ({exc}): {smiles!r}") from None
+    if mol.GetNumAtoms() == 0:
+        raise InvalidInput(f"SMILES has no atoms: {smiles!r}")
+    return mol
+
+
+def ecfp4(smiles: list[str]) -> np.ndarray:
+    """2048-bit Morgan radius-2 fingerprints, the standard classical molecular baseline."""
+    return np.stack([_ECFP4.GetFingerprintAsNumPy(parse_smiles(s)) for s in smiles]).astype(np.uint8)
+
+
+class MoleculeModality:
+    name = "molecule"
+    input_column = "smiles"
+    default_split = "scaffold"
+
+    def read_table(self, path: Path) -> pd.DataFrame:
+        if base_suffix(path) == ".sdf":
+            return _read_sdf(check_readable(path))
+        return read_table(path)
+
+    def normalise(self, item: str) -> str:
+        return Chem.MolToSmiles(parse_smiles(item))
+
+    def group_key(self, item: str) -> str:
+        return MurckoScaffold.MurckoScaffoldSmiles(mol=parse_smiles(item), includeChirality=False)
+
+    def build_tokenizer(self, corpus: list[str]) -> PreTrainedTokenizerFast:
+        units = {u for s in corpus for u in smiles_units(s)}
+        splitter = pre_tokenizers.Split(Regex(SMILES_REGEX), behavior="isolated")
+        return word_level_tokenizer(units | set(_BASE_UNITS), splitter)
+
+    def augment(self, item: str, rng: np.random.Generator) -> str:
+        """A randomised (non-canonical) SMILES of the same molecule: new atom order, same graph."""
+        mol = parse_smiles(item)
+        order = rng.permutation(mol.GetNumAtoms()).tolist()
+        return Chem.MolToSmiles(Chem.RenumberAtoms(mol, order), canonical=False)
+
+    def baseline(self, task_kind: str, seed: int) -> tuple[str, BaseEstimator]:
+        forest = RandomForestClassifier if task_kind == "classification" else RandomForestRegressor
+        model = forest(n_estimators=500, n_jobs=-1, random_state=seed)
+        return "ECFP4-2048 + random forest (500 trees)", make_pipeline(FunctionTransformer(ecfp4), model)
+
+    def primary_metric(self, task_kind: str) -> str:
+        return "roc_auc" if task_kind == "classification" else "rmse"
+
+
+def _read_sdf(path: Path) -> pd.DataFrame:
+    """One row per SDF record: its SMILES plus every property field as a column."""
+    rows = []
+    with path.open("rb") as handle:
+        for mol in Chem.ForwardSDMolSupplier(handle, sanitize=True):
+            if mol is None:
+                rows.append({"smiles": "<unparseable SDF record>"})
+                continue
+            rows.append({"smiles": Chem.MolToSmiles(mol), **{k: str(v) for k, v in mol.GetPropsAsDict().items()}})
+    if not rows:
+        raise DataError(path, "no molecules found in the SDF file")
+    return pd.DataFrame(rows, dtype=object)
+
+
+register(MoleculeModality())

@@ -1,0 +1,94 @@
+"""Using a finished run: predict new inputs, evaluate on labelled data.  Needs only the run folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from transformers import AutoTokenizer, PreTrainedTokenizerBase
+
+from biofm.config import RunConfig
+from biofm.encoding import predict_logits, use_bf16
+from biofm.errors import RunFolderError
+from biofm.metrics import compute_metrics
+from biofm.modalities import Modality, get_modality
+from biofm.model import Predictor, load_predictor
+from biofm.progress import console
+from biofm.records import Records, read_records
+from biofm.runs import check_run, read_json, write_json
+from biofm.tasks import Task
+from biofm.writing import write_predictions
+
+
+@dataclass
+class LoadedRun:
+    """Everything a finished run folder holds that prediction needs."""
+
+    run_dir: Path
+    config: RunConfig
+    task: Task
+    modality: Modality
+    tokenizer: PreTrainedTokenizerBase
+    model: Predictor
+
+    def outputs(self, inputs: list[str]) -> np.ndarray:
+        """Probabilities (classification) or values (regression), one row per input."""
+        bf16 = use_bf16(self.config.train.precision)
+        logits = predict_logits(self.model, inputs, self.tokenizer, self.config.model.max_length, bf16=bf16)
+        return self.task.decode(logits)
+
+    def read(self, path: str | Path, with_labels: bool, skip_invalid: bool = False,
+             input_column: str | None = None) -> Records:
+        """Read a file with the run's columns and the same validation as in training."""
+        data = self.config.data
+        return read_records(
+            self.modality,
+            path,
+            input_column=input_column or data.input_column,
+            label_columns=data.label_columns if with_labels else [],
+            task_kind=data.task,
+            skip_invalid=skip_invalid,
+        )
+
+
+def load_run(run_dir: str | Path) -> LoadedRun:
+    run_dir = check_run(run_dir)
+    raw = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
+    raw.pop("provenance", None)
+    config = RunConfig.from_dict(raw)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(run_dir / "tokenizer"))
+    except (OSError, ValueError) as exc:
+        raise RunFolderError(f"{run_dir}: cannot load tokenizer/ ({exc})") from None
+    return LoadedRun(run_dir, config, Task.from_json(read_json(run_dir / "labels.json")),
+                     get_modality(config.modality), tokenizer, load_predictor(run_dir))
+
+
+def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path,
+            skip_invalid: bool = False, input_column: str | None = None) -> pd.DataFrame:
+    """Predict every input in ``input_path``; write a CSV with probabilities / values per row.
+
+    Labels in the file, if any, are ignored.  Invalid inputs fail with file + row, or are
+    skipped and counted with ``skip_invalid``.
+    """
+    run = load_run(run_dir)
+    records = run.read(input_path, with_labels=False, skip_invalid=skip_invalid, input_column=input_column)
+    frame = write_predictions(Path(output_path), run.task, records, run.outputs(records.inputs))
+    if records.skipped:
+        console.print(f"[yellow]warning:[/] skipped {len(records.skipped)} invalid row(s) of {input_path}: "
+                      + "; ".join(f"row {s.row}: {s.reason}" for s in records.skipped[:5]))
+    return frame
+
+
+def evaluate(run_dir: str | Path, data_path: str | Path, skip_invalid: bool = False) -> dict:
+    """Metrics of a finished run on a labelled file; saved as ``evaluations/<file>.json`` in the run."""
+    run = load_run(run_dir)
+    records = run.read(data_path, with_labels=True, skip_invalid=skip_invalid)
+    metrics, notes = compute_metrics(run.task, run.task.encode(records), run.outputs(records.inputs))
+    result = {"data": str(data_path), "n": len(records), "skipped_rows": len(records.skipped),
+              "metrics": metrics, "warnings": notes}
+    write_json(run.run_dir / "evaluations" / f"{Path(data_path).name}.json", result)
+    return result

@@ -1,0 +1,47 @@
+"""Rich progress for long work: a bar over optimisation steps and one line per validation."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from transformers import TrainerCallback
+
+console = Console(stderr=True)
+
+
+class RichProgress(TrainerCallback):
+    """Replaces the Trainer's tqdm bar; prints the validation metrics of each epoch."""
+
+    def __init__(self, primary_metric: str):
+        self.primary = primary_metric
+        self.progress: Progress | None = None
+        self.task_id = None
+        self.last_loss: float | None = None
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        self.progress = Progress(
+            TextColumn("[bold]training"), BarColumn(), MofNCompleteColumn(), TextColumn("steps"),
+            TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.fields[note]}"),
+            console=console, transient=True,
+        )
+        self.progress.start()
+        self.task_id = self.progress.add_task("train", total=state.max_steps, note="")
+
+    def on_step_end(self, args, state, control, **kwargs):
+        self.progress.update(self.task_id, completed=state.global_step)
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if logs and "loss" in logs:
+            self.last_loss = logs["loss"]
+
+    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+        value = (metrics or {}).get(f"eval_{self.primary}")
+        shown = f"{value:.4f}" if isinstance(value, float) else "n/a"
+        loss = f"{self.last_loss:.4f}" if self.last_loss is not None else "n/a"
+        line = f"epoch {state.epoch:5.1f}  train loss {loss}  val {self.primary} {shown}"
+        self.progress.update(self.task_id, note=f"val {self.primary} {shown}")
+        console.print(line)
+
+    def on_train_end(self, args, state, control, **kwargs):
+        if self.progress is not None:
+            self.progress.stop()

@@ -1,0 +1,149 @@
+"""Train/validation/test splits: random, stratified, and group (scaffold / region) splits.
+
+Why group splits matter: a random split of molecules puts near-identical analogues on both sides
+and flatters every model.  A scaffold split keeps each Bemis–Murcko scaffold on one side only,
+which is what a chemist predicting a *new* series faces.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
+from typing import NamedTuple
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from biofm.config import DataConfig
+from biofm.errors import ConfigError
+from biofm.modalities.base import Modality
+from biofm.records import Records, read_records
+
+GROUP_SPLITS = ("scaffold", "region", "group")  # names under which modalities offer group keys
+SPLITS = ("random", "stratified", *GROUP_SPLITS)
+
+
+class SplitIndex(NamedTuple):
+    train: np.ndarray
+    val: np.ndarray
+    test: np.ndarray
+
+
+def split_indices(
+    method: str,
+    n: int,
+    sizes: tuple[float, float, float],
+    seed: int | None,
+    strata: list[str] | None = None,
+    group_of: Callable[[int], str] | None = None,
+) -> SplitIndex:
+    """Split ``range(n)`` three ways; ``sizes`` are fractions (train, val, test) summing to 1.
+
+    ``seed=None`` with a group split gives the classic deterministic variant (largest groups to
+    train first); any integer seed gives the balanced, seeded variant.
+    """
+    if method not in SPLITS:
+        raise ConfigError(f"data.split: unknown split {method!r} (known: {', '.join(SPLITS)})")
+    if method in GROUP_SPLITS:
+        if group_of is None:
+            raise ConfigError(f"data.split: {method!r} needs group keys this modality does not provide")
+        return group_split([group_of(i) for i in range(n)], sizes, seed)
+    if method == "stratified":
+        return stratified_split(strata or [], sizes, seed or 0)
+    return random_split(n, sizes, seed or 0)
+
+
+def random_split(n: int, sizes: tuple[float, float, float], seed: int) -> SplitIndex:
+    order = np.random.default_rng(seed).permutation(n)
+    n_train, n_val = _counts(n, sizes)
+    return SplitIndex(*map(np.sort, (order[:n_train], order[n_train : n_train + n_val], order[n_train + n_val :])))
+
+
+def stratified_split(strata: list[str], sizes: tuple[float, float, float], seed: int) -> SplitIndex:
+    """Class proportions kept in every part (falls back to random where a class is too rare)."""
+    index = np.arange(len(strata))
+    labels = np.asarray(strata, dtype=object)
+    train_frac, val_frac, test_frac = sizes
+    try:
+        train, rest = train_test_split(index, train_size=train_frac, stratify=labels, random_state=seed)
+        if test_frac == 0:
+            return SplitIndex(np.sort(train), np.sort(rest), np.array([], dtype=int))
+        val, test = train_test_split(
+            rest, test_size=test_frac / (val_frac + test_frac), stratify=labels[rest], random_state=seed
+        )
+    except ValueError as exc:
+        raise ConfigError(f"data.split: stratified split impossible ({exc}); use 'random'") from None
+    return SplitIndex(np.sort(train), np.sort(val), np.sort(test))
+
+
+def group_split(groups: list[str], sizes: tuple[float, float, float], seed: int | None) -> SplitIndex:
+    """No group in two parts.  Greedy fill of train, then val, then test."""
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, group in enumerate(groups):
+        members[group].append(i)
+    n_train, n_val = _counts(len(groups), sizes)
+    n_test = len(groups) - n_train - n_val
+    sets = list(members.values())  # insertion order: deterministic for a given input order
+    if seed is None:
+        sets.sort(key=len, reverse=True)
+    else:
+        # Balanced variant (as in chemprop): groups too big for val/test go to train first, the
+        # rest in a seeded random order, so the seed really changes the split.
+        rng = np.random.default_rng(seed)
+        big = [s for s in sets if len(s) > n_val / 2 or len(s) > n_test / 2]
+        small = [s for s in sets if not (len(s) > n_val / 2 or len(s) > n_test / 2)]
+        sets = big + [small[i] for i in rng.permutation(len(small))]
+    parts: tuple[list[int], list[int], list[int]] = ([], [], [])
+    for s in sets:
+        if len(parts[0]) + len(s) <= n_train:
+            parts[0].extend(s)
+        elif len(parts[1]) + len(s) <= n_val:
+            parts[1].extend(s)
+        else:
+            parts[2].extend(s)
+    return SplitIndex(*(np.array(sorted(p), dtype=int) for p in parts))
+
+
+def _counts(n: int, sizes: tuple[float, float, float]) -> tuple[int, int]:
+    n_train = round(sizes[0] * n)
+    n_val = round(sizes[1] * n)
+    return n_train, min(n_val, n - n_train)
+
+
+class Splits(NamedTuple):
+    train: Records
+    val: Records
+    test: Records
+
+
+def load_splits(data: DataConfig, modality: Modality) -> Splits:
+    """Read the configured files and split what needs splitting; every part is validated."""
+    read = partial(
+        read_records,
+        modality,
+        input_column=data.input_column,
+        label_columns=data.label_columns,
+        task_kind=data.task,
+        skip_invalid=data.skip_invalid,
+    )
+    full = read(data.train)
+    given = {part: read(getattr(data, part)) for part in ("val", "test") if getattr(data, part)}
+    method = data.split or modality.default_split
+    wanted = dict(zip(("train", "val", "test"), data.split_sizes, strict=True))
+    for part in given:  # a given file replaces that share of the split
+        wanted[part] = 0.0
+    total = sum(wanted.values())
+    sizes = tuple(wanted[p] / total for p in ("train", "val", "test"))
+    strata = [str(row[0]) for row in full.labels] if data.task == "classification" else None
+    index = split_indices(
+        method, len(full), sizes, data.split_seed, strata=strata,
+        group_of=lambda i: modality.group_key(full.inputs[i]),
+    )
+    parts = {name: full.subset(getattr(index, name)) for name in ("train", "val", "test")}
+    parts["train"].skipped = full.skipped  # rows skipped in the split file are reported once
+    parts.update(given)
+    for name, records in parts.items():
+        if len(records) == 0:
+            raise ConfigError(f"data: the {name} split is empty; check data.split_sizes or the {name} file")
+    return Splits(parts["train"], parts["val"], parts["test"])

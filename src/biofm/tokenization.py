@@ -1,0 +1,52 @@
+"""Word-level HuggingFace tokenizers for symbol languages (SMILES atoms, k-mers).
+
+Why WordLevel and not BPE: a chemistry model once shipped a BPE with empty merges that silently
+became character-level.  Here the modality decides the units with a regex, the vocabulary is
+exactly those units, and the result is a ``PreTrainedTokenizerFast`` that saves to a folder and
+reloads with ``AutoTokenizer.from_pretrained``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
+from transformers import PreTrainedTokenizerFast
+
+PAD, UNK, CLS, SEP, MASK = "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"
+SPECIAL_TOKENS = [PAD, UNK, CLS, SEP, MASK]
+
+
+def word_level_tokenizer(
+    units: Iterable[str],
+    pre_tokenizer: pre_tokenizers.PreTokenizer,
+    decoder: decoders.Decoder | None = None,
+    model_max_length: int = 512,
+) -> PreTrainedTokenizerFast:
+    """Build a tokenizer whose vocabulary is the special tokens followed by ``units`` (sorted).
+
+    Sorting makes token ids independent of corpus order, so the same corpus always gives the same
+    vocabulary.
+    """
+    vocab = {token: i for i, token in enumerate(SPECIAL_TOKENS)}
+    for unit in sorted(set(units) - set(SPECIAL_TOKENS)):
+        vocab[unit] = len(vocab)
+    core = Tokenizer(models.WordLevel(vocab, unk_token=UNK))
+    core.pre_tokenizer = pre_tokenizer
+    core.decoder = decoder or decoders.Fuse()
+    core.post_processor = processors.TemplateProcessing(
+        single=f"{CLS} $A {SEP}",
+        pair=f"{CLS} $A {SEP} $B:1 {SEP}:1",
+        special_tokens=[(CLS, vocab[CLS]), (SEP, vocab[SEP])],
+    )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=core,
+        pad_token=PAD,
+        unk_token=UNK,
+        cls_token=CLS,
+        sep_token=SEP,
+        mask_token=MASK,
+        model_max_length=model_max_length,
+        model_input_names=["input_ids", "attention_mask"],
+        clean_up_tokenization_spaces=False,
+    )

@@ -1,0 +1,211 @@
+"""Fine-tuning: config in, complete run folder out.
+
+``train(config, out)`` reads and splits the data, builds tokenizer and model, optimises with the
+HuggingFace Trainer (AdamW, warm-up + linear decay, early stopping on validation, best checkpoint
+kept, bf16 autocast where the hardware has it), fits the classical baseline on the same split and
+writes everything a later command needs into the run folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+import transformers
+from transformers import AutoTokenizer, EarlyStoppingCallback, PrinterCallback, Trainer, TrainingArguments
+
+from biofm.baselines import run_baseline
+from biofm.config import RunConfig
+from biofm.datasets import resolve
+from biofm.encoding import Collator, EncodedDataset, count_truncated, predict_logits, use_bf16
+from biofm.errors import ConfigError
+from biofm.metrics import GREATER_IS_BETTER, compute_metrics
+from biofm.modalities import get_modality
+from biofm.model import build_predictor, save_predictor
+from biofm.progress import RichProgress, console
+from biofm.runs import prepare_run_dir, provenance, set_state, write_json, write_yaml
+from biofm.splits import Splits, load_splits
+from biofm.tasks import Task
+from biofm.writing import write_predictions
+
+transformers.logging.set_verbosity_error()
+logging.getLogger("transformers").setLevel(logging.ERROR)
+
+
+@dataclass
+class TrainResult:
+    run_dir: Path
+    metrics: dict
+
+
+def train(config: RunConfig, out: str | Path, overwrite: bool = False, baseline: bool | None = None) -> TrainResult:
+    """Fine-tune per ``config`` and write a complete run folder at ``out``.
+
+    The folder's ``state.json`` says ``complete`` only when every file is in place; a failure
+    marks it ``failed`` with the reason, so later commands refuse it.
+    """
+    cfg = resolve(config)
+    if baseline is not None:
+        cfg = replace(cfg, baseline=baseline)
+    run_dir = prepare_run_dir(Path(out), overwrite)
+    write_yaml(run_dir / "config.yaml", {**cfg.to_dict(), "provenance": provenance(_data_files(cfg))})
+    try:
+        metrics = _run(cfg, run_dir)
+    except BaseException as exc:
+        set_state(run_dir, "failed", error=f"{type(exc).__name__}: {exc}")
+        raise
+    set_state(run_dir, "complete")
+    return TrainResult(run_dir, metrics)
+
+
+def _run(cfg: RunConfig, run_dir: Path) -> dict:
+    started = time.perf_counter()
+    transformers.set_seed(cfg.train.seed)
+    if cfg.train.threads:
+        torch.set_num_threads(cfg.train.threads)
+    modality = get_modality(cfg.modality)
+    splits = load_splits(cfg.data, modality)
+    task = Task.fit(cfg.data.task, cfg.data.label_columns, splits.train)
+    tokenizer = _tokenizer(cfg, modality, splits)
+    model = build_predictor(cfg.model, tokenizer, task.n_outputs, task.mode)
+    primary = modality.primary_metric(task.kind)
+    trainer = _trainer(cfg, run_dir, model, tokenizer, task, splits, primary, modality)
+    console.print(f"[bold]biofm[/] {cfg.modality} · {task.mode} · train {len(splits.train)} / val "
+                  f"{len(splits.val)} / test {len(splits.test)} · {_param_count(model)} parameters · "
+                  f"{'bf16' if trainer.args.bf16 else 'fp32'}")
+    fit_start = time.perf_counter()
+    trainer.train()
+    fit_seconds = time.perf_counter() - fit_start
+    model = trainer.model.eval()
+
+    metrics: dict = {"primary_metric": primary, "warnings": []}
+    outputs = {}
+    for part in ("val", "test"):
+        records = getattr(splits, part)
+        outputs[part] = task.decode(predict_logits(model, records.inputs, tokenizer, cfg.model.max_length,
+                                                   bf16=trainer.args.bf16))
+        metrics[part], notes = compute_metrics(task, task.encode(records), outputs[part])
+        metrics["warnings"] += [f"{part}: {n}" for n in notes]
+    if cfg.baseline:
+        console.print("fitting the classical baseline on the same split …")
+        metrics["baseline"] = run_baseline(modality, task, splits, cfg.train.seed)
+    metrics["data"] = _data_summary(cfg, splits, tokenizer)
+    metrics["seconds"] = {"train": round(fit_seconds, 1), "total": round(time.perf_counter() - started, 1)}
+    metrics["epochs_run"] = round(float(trainer.state.epoch or 0), 2)
+
+    _save(run_dir, model, tokenizer, task, splits, outputs, metrics)
+    return metrics
+
+
+def _tokenizer(cfg: RunConfig, modality, splits: Splits):
+    if cfg.model.pretrained:
+        try:
+            return AutoTokenizer.from_pretrained(cfg.model.pretrained)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(
+                f"model.pretrained: cannot load a tokenizer from {cfg.model.pretrained!r}: {exc}"
+            ) from None
+    return modality.build_tokenizer(splits.train.inputs)
+
+
+def _trainer(
+    cfg: RunConfig, run_dir: Path, model, tokenizer, task: Task, splits: Splits, primary: str, modality
+) -> Trainer:
+    t = cfg.train
+    augment = modality.augment if cfg.data.augment else None
+    train_set = EncodedDataset(splits.train.inputs, task.encode(splits.train), tokenizer, cfg.model.max_length,
+                               augment=augment, seed=t.seed)
+    val_targets = task.encode(splits.val)
+    val_set = EncodedDataset(splits.val.inputs, val_targets, tokenizer, cfg.model.max_length)
+    selector = primary if _defined_on(task, val_targets, primary) else "loss"
+    if selector == "loss":
+        console.print(f"[yellow]warning:[/] {primary} is undefined on the validation split (one class); "
+                      "selecting the best epoch by validation loss")
+    args = TrainingArguments(
+        output_dir=str(run_dir / "checkpoints"),
+        num_train_epochs=t.epochs,
+        per_device_train_batch_size=t.batch_size,
+        per_device_eval_batch_size=t.batch_size * 2,
+        learning_rate=t.learning_rate,
+        weight_decay=t.weight_decay,
+        warmup_steps=t.warmup_ratio,
+        lr_scheduler_type="linear",
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        save_total_limit=1,
+        load_best_model_at_end=True,
+        metric_for_best_model=selector,
+        greater_is_better=GREATER_IS_BETTER.get(selector, False),
+        logging_strategy="epoch",
+        bf16=use_bf16(t.precision),
+        use_cpu=not torch.cuda.is_available(),
+        seed=t.seed,
+        data_seed=t.seed,
+        report_to="none",
+        disable_tqdm=True,
+        remove_unused_columns=False,
+        label_names=["labels"],
+        train_sampling_strategy="group_by_length",
+    )
+
+    def score(prediction) -> dict:
+        values, _ = compute_metrics(task, prediction.label_ids, task.decode(prediction.predictions))
+        return {k: v for k, v in values.items() if isinstance(v, float)}
+
+    trainer = Trainer(
+        model=model,
+        args=args,
+        train_dataset=train_set,
+        eval_dataset=val_set,
+        data_collator=Collator(tokenizer.pad_token_id),
+        compute_metrics=score,
+        callbacks=[EarlyStoppingCallback(early_stopping_patience=t.patience), RichProgress(selector)],
+    )
+    trainer.remove_callback(PrinterCallback)  # RichProgress reports instead of raw log dicts
+    return trainer
+
+
+def _defined_on(task: Task, targets: np.ndarray, metric: str) -> bool:
+    """Whether ``metric`` can be computed on these targets (ROC-AUC needs two classes)."""
+    dummy = np.full((len(targets), task.n_outputs), 1.0 / max(task.n_outputs, 1))
+    values, _ = compute_metrics(task, targets, dummy)
+    return values.get(metric) is not None
+
+
+def _save(run_dir: Path, model, tokenizer, task: Task, splits: Splits, outputs: dict, metrics: dict) -> None:
+    save_predictor(model, run_dir)
+    tokenizer.save_pretrained(str(run_dir / "tokenizer"))
+    write_json(run_dir / "labels.json", task.to_json())
+    write_json(run_dir / "splits.json", {p: {"source": getattr(splits, p).source, "rows": getattr(splits, p).rows}
+                                         for p in ("train", "val", "test")})
+    write_predictions(run_dir / "predictions.csv", task, splits.test, outputs["test"])
+    write_json(run_dir / "metrics.json", metrics)
+    shutil.rmtree(run_dir / "checkpoints", ignore_errors=True)  # the best weights are saved above
+
+
+def _data_summary(cfg: RunConfig, splits: Splits, tokenizer) -> dict:
+    skipped = [{"file": r.source, "row": s.row, "reason": s.reason} for r in splits for s in r.skipped]
+    truncated = {p: count_truncated(getattr(splits, p).inputs, tokenizer, cfg.model.max_length)
+                 for p in ("train", "val", "test")}
+    if sum(truncated.values()):
+        console.print(f"[yellow]warning:[/] inputs longer than model.max_length={cfg.model.max_length} "
+                      f"tokens were truncated: {truncated}")
+    if skipped:
+        console.print(f"[yellow]warning:[/] skipped {len(skipped)} invalid row(s); listed in metrics.json")
+    return {"n_train": len(splits.train), "n_val": len(splits.val), "n_test": len(splits.test),
+            "skipped_rows": len(skipped), "skipped": skipped[:1000], "truncated": truncated,
+            "split": cfg.data.split, "split_seed": cfg.data.split_seed}
+
+
+def _data_files(cfg: RunConfig) -> list[str]:
+    return [f for f in (cfg.data.train, cfg.data.val, cfg.data.test) if f]
+
+
+def _param_count(model) -> str:
+    n = sum(p.numel() for p in model.parameters())
+    return f"{n / 1e6:.2f} M"

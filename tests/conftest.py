@@ -1,0 +1,46 @@
+"""Shared fixtures: tiny data, tiny configs, and one tiny trained run reused by read-only tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach for the network
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from biofm.config import RunConfig
+from biofm.train import train
+
+DATA = Path(__file__).parent / "data"
+
+
+def tiny_config(train_file: Path | str = DATA / "bbb_small.csv", **sections) -> RunConfig:
+    """A config that trains in seconds; ``sections`` update data/model/train keys."""
+    raw = {
+        "modality": "molecule",
+        "data": {"train": str(train_file), "label_columns": ["bbb_permeable"], "task": "classification"},
+        "model": {"preset": "tiny", "max_length": 96},
+        "train": {"epochs": 2, "batch_size": 16, "learning_rate": 1e-3, "patience": 2, "threads": 2},
+        "baseline": False,
+    }
+    for section, values in sections.items():
+        if isinstance(values, dict):
+            raw[section].update(values)
+        else:
+            raw[section] = values
+    return RunConfig.from_dict(raw)
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def trained_run(tmp_path_factory) -> Path:
+    """One finished tiny classification run (with baseline) shared by read-only tests."""
+    out = tmp_path_factory.mktemp("runs") / "bbb"
+    train(tiny_config(baseline=True), out)
+    return out

@@ -1,0 +1,82 @@
+"""The real commands on a tiny run: train → evaluate → predict, and errors as one clean line."""
+
+import json
+
+import pandas as pd
+import yaml
+from typer.testing import CliRunner
+
+from biofm.cli import app
+
+runner = CliRunner()
+
+
+def write_config(tmp_path, data_dir):
+    config = {
+        "modality": "molecule",
+        "data": {"train": str(data_dir / "bbb_small.csv"), "label_columns": ["bbb_permeable"],
+                 "task": "classification"},
+        "model": {"preset": "tiny", "max_length": 96},
+        "train": {"epochs": 1, "batch_size": 32},
+    }
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def test_train_evaluate_predict_round_trip(tmp_path, data_dir):
+    config, run = write_config(tmp_path, data_dir), tmp_path / "run"
+    result = runner.invoke(app, ["train", "--config", str(config), "--out", str(run), "--set", "train.epochs=2",
+                                 "--no-baseline"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((run / "metrics.json").read_text())["epochs_run"] == 2.0
+    assert "baseline" not in json.loads((run / "metrics.json").read_text())
+
+    result = runner.invoke(app, ["evaluate", str(run), "--data", str(data_dir / "bbb_small.csv")])
+    assert result.exit_code == 0, result.output
+    assert (run / "evaluations" / "bbb_small.csv.json").exists()
+
+    out = tmp_path / "pred.csv"
+    drugs = tmp_path / "drugs.csv"
+    drugs.write_text("name,smiles\ncaffeine,Cn1cnc2c1c(=O)n(C)c(=O)n2C\nethanol,OCC\n")
+    result = runner.invoke(app, ["predict", str(run), "--input", str(drugs), "--output", str(out), "--show"])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out)
+    assert list(frame.name) == ["caffeine", "ethanol"] and list(frame.input)[1] == "CCO"
+    assert ((frame.prob_0 + frame.prob_1 - 1).abs() < 1e-5).all()
+
+
+def test_errors_are_one_line_and_exit_2(tmp_path, data_dir, trained_run):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,smiles\nx,C1CC\n")
+    result = runner.invoke(app, ["predict", str(trained_run), "--input", str(bad), "--output", str(tmp_path / "o.csv")])
+    assert result.exit_code == 2 and "bad.csv, row 2: not a valid SMILES" in result.output
+    assert "Traceback" not in result.output
+
+    result = runner.invoke(app, ["predict", str(trained_run), "--input", str(bad), "--output", str(tmp_path / "o.csv"),
+                                 "--skip-invalid"])
+    assert result.exit_code == 2 and "no usable rows (1 skipped" in result.output
+
+    result = runner.invoke(app, ["train", "--config", str(tmp_path / "none.yaml"), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2 and "config file not found" in result.output
+
+    unlabeled = tmp_path / "unlabelled.csv"
+    unlabeled.write_text("smiles\nCCO\n")
+    result = runner.invoke(app, ["evaluate", str(trained_run), "--data", str(unlabeled)])
+    assert result.exit_code == 2 and "missing column(s) 'bbb_permeable'" in result.output
+
+
+def test_unseen_label_at_evaluation(tmp_path, trained_run):
+    data = tmp_path / "odd.csv"
+    data.write_text("smiles,bbb_permeable\nCCO,1\nCCC,maybe\n")
+    result = runner.invoke(app, ["evaluate", str(trained_run), "--data", str(data)])
+    assert result.exit_code == 2 and "row 3: label 'maybe' was not seen in training" in result.output
+
+
+def test_datasets_commands():
+    result = runner.invoke(app, ["datasets", "list"])
+    assert result.exit_code == 0 and "b3db" in result.output and "solubility" in result.output
+    result = runner.invoke(app, ["datasets", "show", "b3db"])
+    assert result.exit_code == 0 and "CC0" in result.output
+    result = runner.invoke(app, ["datasets", "show", "nope"])
+    assert result.exit_code == 2 and "unknown dataset" in result.output

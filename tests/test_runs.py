@@ -1,0 +1,40 @@
+import json
+
+import pytest
+
+from biofm.errors import RunFolderError
+from biofm.runs import atomic_path, check_run, prepare_run_dir, set_state
+
+
+def test_atomic_path_leaves_nothing_on_failure(tmp_path):
+    target = tmp_path / "metrics.json"
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("killed")
+    assert not target.exists() and not list(tmp_path.iterdir())
+
+
+def test_refuses_to_reuse_a_folder_without_overwrite(tmp_path):
+    run = prepare_run_dir(tmp_path / "run", overwrite=False)
+    (run / "config.yaml").write_text("x: 1\n")
+    with pytest.raises(RunFolderError, match="--overwrite"):
+        prepare_run_dir(run, overwrite=False)
+    assert prepare_run_dir(run, overwrite=True) == run and not (run / "config.yaml").exists()
+
+
+def test_overwrite_never_deletes_a_foreign_folder(tmp_path):
+    (tmp_path / "thesis.tex").write_text("precious")
+    with pytest.raises(RunFolderError, match="not a biofm run folder"):
+        prepare_run_dir(tmp_path, overwrite=True)
+    assert (tmp_path / "thesis.tex").exists()
+
+
+def test_incomplete_and_incompatible_runs_are_refused(tmp_path):
+    set_state(tmp_path, "running")
+    with pytest.raises(RunFolderError, match="not complete"):
+        check_run(tmp_path)
+    (tmp_path / "state.json").write_text(json.dumps({"status": "complete", "format_version": 0}))
+    with pytest.raises(RunFolderError, match="incompatible"):
+        check_run(tmp_path)
+    with pytest.raises(RunFolderError, match="not found"):
+        check_run(tmp_path / "missing")

@@ -1,0 +1,88 @@
+"""Integration: training must actually learn (overfit tiny data), and the run folder is complete."""
+
+import json
+
+import pandas as pd
+import pytest
+from conftest import tiny_config
+
+from biofm.errors import DataError
+from biofm.predict import evaluate, load_run
+from biofm.train import train
+
+
+@pytest.fixture(scope="module")
+def thirty_two(tmp_path_factory, data_dir):
+    frame = pd.read_csv(data_dir / "bbb_small.csv")
+    frame = pd.concat([frame[frame.bbb_permeable == 1].head(16), frame[frame.bbb_permeable == 0].head(16)])
+    path = tmp_path_factory.mktemp("d") / "32.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_overfits_32_molecules(tmp_path, thirty_two):
+    cfg = tiny_config(
+        thirty_two,
+        data={"val": str(thirty_two), "test": str(thirty_two)},
+        model={"preset": "mini", "dropout": 0.0, "max_length": 96},
+        train={"epochs": 40, "batch_size": 8, "learning_rate": 1e-3, "patience": 40, "warmup_ratio": 0.0},
+    )
+    result = train(cfg, tmp_path / "run")
+    assert result.metrics["test"]["accuracy"] >= 0.9, result.metrics["test"]
+
+
+def test_regression_overfits_with_missing_labels(tmp_path, data_dir):
+    frame = pd.read_csv(data_dir / "solubility_small.csv").head(32)
+    frame["copy"] = frame.log_solubility * 2
+    frame.loc[::3, "copy"] = None  # gaps must be masked out of the loss
+    path = tmp_path / "sol.csv"
+    frame.to_csv(path, index=False)
+    cfg = tiny_config(
+        path,
+        data={"val": str(path), "test": str(path), "label_columns": ["log_solubility", "copy"], "task": "regression"},
+        model={"preset": "mini", "dropout": 0.0},
+        train={"epochs": 60, "batch_size": 8, "learning_rate": 1e-3, "patience": 60, "warmup_ratio": 0.0},
+    )
+    result = train(cfg, tmp_path / "run")
+    spread = frame.log_solubility.std()
+    test = result.metrics["test"]
+    assert test["r2"] > 0.8 and test["per_task"]["log_solubility"]["rmse"] < 0.5 * spread
+
+
+def test_run_folder_is_complete(trained_run):
+    for name in ("config.yaml", "model.safetensors", "tokenizer/tokenizer.json", "labels.json",
+                 "metrics.json", "predictions.csv", "splits.json", "state.json"):
+        assert (trained_run / name).exists(), name
+    metrics = json.loads((trained_run / "metrics.json").read_text())
+    assert {"test", "val", "baseline", "data", "seconds"} <= set(metrics)
+    assert metrics["baseline"]["test"]["roc_auc"] is not None
+    assert not (trained_run / "checkpoints").exists()
+    state = json.loads((trained_run / "state.json").read_text())
+    assert state["status"] == "complete"
+
+
+def test_same_seed_same_metrics(tmp_path):
+    a = train(tiny_config(), tmp_path / "a").metrics
+    b = train(tiny_config(), tmp_path / "b").metrics
+    assert a["test"] == b["test"] and a["val"] == b["val"]
+
+
+def test_evaluate_matches_training_test_metrics(trained_run, data_dir):
+    run = load_run(trained_run)
+    test_rows = json.loads((trained_run / "splits.json").read_text())["test"]["rows"]
+    frame = pd.read_csv(data_dir / "bbb_small.csv")
+    subset = frame.iloc[[r - 2 for r in test_rows]]
+    path = trained_run.parent / "test_only.csv"
+    subset.to_csv(path, index=False)
+    result = evaluate(trained_run, path)
+    expected = json.loads((trained_run / "metrics.json").read_text())["test"]
+    assert result["metrics"]["roc_auc"] == pytest.approx(expected["roc_auc"], abs=1e-6)
+    assert run.task.classes == ["0", "1"]
+
+
+def test_failed_run_is_marked(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("smiles,bbb_permeable\nCCO,1\nnot-smiles,0\n")
+    with pytest.raises(DataError, match="row 3"):
+        train(tiny_config(bad), tmp_path / "run")
+    assert json.loads((tmp_path / "run" / "state.json").read_text())["status"] == "failed"
