@@ -4,11 +4,11 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import tiny_config
 
 from biofm.errors import DataError
 from biofm.predict import evaluate, load_run
 from biofm.train import train
+from conftest import tiny_config
 
 
 @pytest.fixture(scope="module")

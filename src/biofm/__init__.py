@@ -11,10 +11,10 @@ from biofm.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from biofm.datasets import catalog, get_dataset
 from biofm.errors import BiofmError, ConfigError, DataError, RunFolderError
 from biofm.predict import evaluate, load_run, predict
-from biofm.train import TrainResult, train
+from biofm.train import TrainResult, resume, train
 
 __version__ = "0.1.0"
 __all__ = [
     "BiofmError", "ConfigError", "DataConfig", "DataError", "ModelConfig", "RunConfig", "RunFolderError",
-    "TrainConfig", "TrainResult", "catalog", "evaluate", "get_dataset", "load_run", "predict", "train",
+    "TrainConfig", "TrainResult", "catalog", "evaluate", "get_dataset", "load_run", "predict", "resume", "train",
 ]

@@ -44,16 +44,25 @@ def friendly(command):
 @app.command()
 @friendly
 def train(
-    config: Annotated[Path, typer.Option(help="Run config YAML (see configs/).")],
-    out: Annotated[Path, typer.Option(help="Run folder to create.")],
+    config: Annotated[Path | None, typer.Option(help="Run config YAML (see configs/).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Run folder to create.")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Override, e.g. --set train.epochs=3")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing run folder.")] = False,
     baseline: Annotated[bool, typer.Option(help="Fit the classical baseline on the same split.")] = True,
+    resume: Annotated[Path | None, typer.Option(help="Continue an interrupted run from its last checkpoint.")] = None,
 ) -> None:
     """Fine-tune a model and write a run folder (weights, tokenizer, metrics, predictions)."""
+    from biofm.train import resume as resume_training
     from biofm.train import train as run_training
 
-    result = run_training(RunConfig.from_file(config, set_ or []), out, overwrite=overwrite, baseline=baseline)
+    if resume is not None:
+        if config or out or set_:
+            raise BiofmError("--resume takes only the run folder: its config.yaml is reused as it was")
+        result = resume_training(resume)
+    elif config is None or out is None:
+        raise BiofmError("train needs --config and --out (or --resume RUN_DIR)")
+    else:
+        result = run_training(RunConfig.from_file(config, set_ or []), out, overwrite=overwrite, baseline=baseline)
     show_metrics(result.metrics)
     console.print(f"run folder: [bold]{result.run_dir}[/] (training {result.metrics['seconds']['train']} s)")
 

@@ -19,6 +19,8 @@ import yaml
 
 from biofm.errors import ConfigError
 
+SPLIT_NAMES = ("random", "stratified", "scaffold", "region", "group")
+
 
 @dataclass
 class DataConfig:
@@ -42,6 +44,8 @@ class DataConfig:
     augment: bool = False  # modality augmentation during training (e.g. randomised SMILES)
 
     def __post_init__(self) -> None:
+        if self.split not in (None, *SPLIT_NAMES):
+            raise ConfigError(f"data.split: unknown split {self.split!r} (known: {', '.join(SPLIT_NAMES)})")
         if self.task not in (None, "classification", "regression"):
             raise ConfigError(f"data.task: expected 'classification' or 'regression', got {self.task!r}")
         if len(self.split_sizes) != 3 or abs(sum(self.split_sizes) - 1) > 1e-6:

@@ -18,6 +18,7 @@ import yaml
 from biofm.config import RunConfig
 from biofm.errors import ConfigError
 from biofm.modalities import get_modality
+from biofm.tables import check_readable
 
 BUNDLED = Path(str(resources.files("biofm") / "bundled"))
 
@@ -79,6 +80,11 @@ def resolve(cfg: RunConfig) -> RunConfig:
     if not data.label_columns or data.task is None:
         raise ConfigError("data.label_columns and data.task (classification or regression) are required")
     modality = get_modality(cfg.modality)
-    data = replace(data, input_column=data.input_column or modality.input_column,
-                   split=data.split or modality.default_split)
+    data = replace(
+        data,
+        input_column=data.input_column or modality.input_column,
+        split=data.split or modality.default_split,
+        # absolute, so config.yaml still finds the data from another working directory (resume)
+        **{p: str(check_readable(getattr(data, p)).absolute()) for p in ("train", "val", "test") if getattr(data, p)},
+    )
     return replace(cfg, data=data)

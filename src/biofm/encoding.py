@@ -18,14 +18,16 @@ Augment = Callable[[str, np.random.Generator], str]
 class EncodedDataset(Dataset):
     """Inputs (and optional targets) tokenised once, or on the fly when augmenting.
 
-    Augmented copies are tokenised per access so each epoch sees a new variant.
+    Augmented copies are tokenised per access so each epoch sees a new variant.  Their randomness
+    is drawn from torch's global RNG, which the Trainer seeds and saves in every checkpoint, so a
+    resumed run augments exactly as an uninterrupted one would.
     """
 
     def __init__(self, inputs: list[str], targets: np.ndarray | None, tokenizer: PreTrainedTokenizerBase,
-                 max_length: int, augment: Augment | None = None, seed: int = 0):
+                 max_length: int, augment: Augment | None = None):
         self.inputs, self.targets = inputs, targets
         self.tokenizer, self.max_length = tokenizer, max_length
-        self.augment, self.rng = augment, np.random.default_rng(seed)
+        self.augment = augment
         self.encoded = None if augment else self._tokenize(inputs)
 
     def _tokenize(self, texts: list[str]) -> list[list[int]]:
@@ -38,7 +40,8 @@ class EncodedDataset(Dataset):
         if self.encoded is not None:
             ids = self.encoded[i]
         else:
-            ids = self._tokenize([self.augment(self.inputs[i], self.rng)])[0]
+            rng = np.random.default_rng(int(torch.randint(0, 2**62, ()).item()))
+            ids = self._tokenize([self.augment(self.inputs[i], rng)])[0]
         item = {"input_ids": ids}
         if self.targets is not None:
             item["labels"] = self.targets[i]

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from biofm.config import RunConfig
@@ -18,7 +17,7 @@ from biofm.modalities import Modality, get_modality
 from biofm.model import Predictor, load_predictor
 from biofm.progress import console
 from biofm.records import Records, read_records
-from biofm.runs import check_run, read_json, write_json
+from biofm.runs import check_run, read_json, read_run_config, write_json
 from biofm.tasks import Task
 from biofm.writing import write_predictions
 
@@ -56,9 +55,7 @@ class LoadedRun:
 
 def load_run(run_dir: str | Path) -> LoadedRun:
     run_dir = check_run(run_dir)
-    raw = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
-    raw.pop("provenance", None)
-    config = RunConfig.from_dict(raw)
+    config = read_run_config(run_dir)
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(run_dir / "tokenizer"))
     except (OSError, ValueError) as exc:

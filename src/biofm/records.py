@@ -19,6 +19,7 @@ from biofm.modalities.base import InvalidInput, Modality
 from biofm.tables import require_columns
 
 HEADER_ROWS = 1  # row numbers in messages count the header as row 1, as a spreadsheet does
+MAX_INPUT_CHARS = 100_000  # far beyond any molecule, window or note; guards parsers against runaway input
 
 
 @dataclass
@@ -105,7 +106,10 @@ def read_records(
 def _parse_input(modality: Modality, raw: object, column: str) -> str:
     if _is_missing(raw) or not str(raw).strip():
         raise InvalidInput(f"empty value in column {column!r}")
-    return modality.normalise(str(raw).strip())
+    text = str(raw).strip()
+    if len(text) > MAX_INPUT_CHARS:
+        raise InvalidInput(f"value in column {column!r} is {len(text):,} characters long (limit {MAX_INPUT_CHARS:,})")
+    return modality.normalise(text)
 
 
 def _parse_labels(raw: list[object], columns: list[str], kind: str | None) -> list:

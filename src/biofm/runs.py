@@ -22,23 +22,39 @@ from typing import Any
 
 import yaml
 
-from biofm.errors import RunFolderError
+from biofm.config import RunConfig
+from biofm.errors import BiofmError, RunFolderError
 
 FORMAT_VERSION = 1  # bump when a run folder written by an older biofm can no longer be read
 STATE_FILE = "state.json"
+
+
+def _read_state(run_dir: Path) -> dict:
+    state = read_json(run_dir / STATE_FILE)
+    if not isinstance(state, dict) or state.get("format_version") != FORMAT_VERSION:
+        found = state.get("format_version") if isinstance(state, dict) else None
+        raise RunFolderError(
+            f"{run_dir}: written by an incompatible biofm (run format {found!r}, "
+            f"this biofm reads {FORMAT_VERSION}); re-train with this version"
+        )
+    return state
 
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it into place only if the block succeeds."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         yield tmp
         os.replace(tmp, target)
+    except OSError as exc:
+        raise BiofmError(
+            f"{target}: cannot write ({exc.strerror or exc}); check free disk space and that the folder is writable"
+        ) from None
     finally:
-        if tmp.exists():
+        with contextlib.suppress(OSError):
             tmp.unlink()
 
 
@@ -80,6 +96,51 @@ def prepare_run_dir(out: Path, overwrite: bool) -> Path:
     return out
 
 
+def check_resumable(run_dir: str | Path) -> Path:
+    """A run folder that was interrupted or failed, of a format this biofm reads."""
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise RunFolderError(f"{run_dir}: run folder not found")
+    state = _read_state(run_dir)
+    if state.get("status") == "complete":
+        raise RunFolderError(f"{run_dir}: run is already complete; nothing to resume")
+    return run_dir
+
+
+def last_checkpoint(folder: Path) -> Path | None:
+    """The newest checkpoint that was written to the end (``trainer_state.json`` is written last).
+
+    A checkpoint cut short by a kill is deleted, so it can never be resumed from.
+    """
+    candidates = sorted(folder.glob("checkpoint-*"), key=lambda p: int(p.name.rsplit("-", 1)[-1]), reverse=True)
+    for candidate in candidates:
+        if (candidate / "trainer_state.json").is_file():
+            return candidate
+        shutil.rmtree(candidate, ignore_errors=True)
+    return None
+
+
+def read_run_config(run_dir: Path) -> RunConfig:
+    """The run's resolved ``RunConfig`` (provenance stripped)."""
+    try:
+        raw = yaml.safe_load((Path(run_dir) / "config.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RunFolderError(f"{run_dir}: cannot read config.yaml ({exc})") from None
+    raw.pop("provenance", None)
+    return RunConfig.from_dict(raw)
+
+
+def check_data_unchanged(run_dir: Path, data_files: list[str]) -> None:
+    """Resuming on different data would silently mix two experiments; refuse instead."""
+    raw = yaml.safe_load((Path(run_dir) / "config.yaml").read_text(encoding="utf-8"))
+    recorded = raw.get("provenance", {}).get("data_sha256", {})
+    for path in data_files:
+        if not Path(path).is_file():
+            raise RunFolderError(f"{run_dir}: data file {path} has gone; cannot resume")
+        if recorded.get(path) not in (None, file_sha256(Path(path))):
+            raise RunFolderError(f"{run_dir}: data file {path} changed since the run started; start a new run")
+
+
 def set_state(run_dir: Path, status: str, **details: Any) -> None:
     write_json(Path(run_dir) / STATE_FILE, {"status": status, "format_version": FORMAT_VERSION,
                                              "updated": time.strftime("%Y-%m-%dT%H:%M:%S"), **details})
@@ -90,12 +151,7 @@ def check_run(run_dir: str | Path) -> Path:
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
         raise RunFolderError(f"{run_dir}: run folder not found")
-    state = read_json(run_dir / STATE_FILE)
-    if state.get("format_version") != FORMAT_VERSION:
-        raise RunFolderError(
-            f"{run_dir}: written by an incompatible biofm (run format {state.get('format_version')!r}, "
-            f"this biofm reads {FORMAT_VERSION}); re-train with this version"
-        )
+    state = _read_state(run_dir)
     if state.get("status") != "complete":
         raise RunFolderError(
             f"{run_dir}: run is {state.get('status')!r}, not complete; re-run or resume training first"

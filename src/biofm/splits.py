@@ -15,13 +15,13 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from biofm.config import DataConfig
+from biofm.config import SPLIT_NAMES, DataConfig
 from biofm.errors import ConfigError
 from biofm.modalities.base import Modality
 from biofm.records import Records, read_records
 
 GROUP_SPLITS = ("scaffold", "region", "group")  # names under which modalities offer group keys
-SPLITS = ("random", "stratified", *GROUP_SPLITS)
+SPLITS = SPLIT_NAMES
 
 
 class SplitIndex(NamedTuple):

@@ -7,6 +7,8 @@ row with messages that do not say which file.  Every modality reads tables throu
 from __future__ import annotations
 
 import csv
+import gzip
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -51,6 +53,10 @@ def read_table(path: str | Path) -> pd.DataFrame:
             raise DataError(path, f"unsupported file type {suffix!r} (use one of {', '.join(TABLE_SUFFIXES)})")
     except UnicodeDecodeError as exc:
         raise DataError(path, f"not UTF-8 text (byte {exc.start}); re-save the file as UTF-8") from None
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise DataError(path, f"compressed file is corrupt or truncated ({exc})") from None
+    except ImportError as exc:
+        raise DataError(path, f"reading {suffix} files needs an extra package: {exc}") from None
     except pd.errors.EmptyDataError:
         raise DataError(path, "no header row and no data") from None
     except (pd.errors.ParserError, ValueError, csv.Error) as exc:
@@ -77,9 +83,13 @@ def _is_mangled_duplicate(column: str, header: list[str]) -> bool:
 
 def require_columns(frame: pd.DataFrame, columns: list[str], path: str | Path) -> None:
     missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError(
-            path,
-            f"missing column(s) {', '.join(map(repr, missing))}; the file has: {', '.join(map(str, frame.columns))}",
-            row=1,
-        )
+    if not missing:
+        return
+    found = ", ".join(map(str, frame.columns))
+    hint = ""
+    if len(frame.columns) == 1:
+        for name, sep in (("semicolons", ";"), ("tabs", "\t"), ("commas", ","), ("pipes", "|")):
+            if sep in str(frame.columns[0]):
+                hint = f" (the header looks separated by {name}: use the matching file type, e.g. .csv or .tsv)"
+                break
+    raise DataError(path, f"missing column(s) {', '.join(map(repr, missing))}; the file has: {found}{hint}", row=1)

@@ -28,7 +28,17 @@ from biofm.metrics import GREATER_IS_BETTER, compute_metrics
 from biofm.modalities import get_modality
 from biofm.model import build_predictor, save_predictor
 from biofm.progress import RichProgress, console
-from biofm.runs import prepare_run_dir, provenance, set_state, write_json, write_yaml
+from biofm.runs import (
+    check_data_unchanged,
+    check_resumable,
+    last_checkpoint,
+    prepare_run_dir,
+    provenance,
+    read_run_config,
+    set_state,
+    write_json,
+    write_yaml,
+)
 from biofm.splits import Splits, load_splits
 from biofm.tasks import Task
 from biofm.writing import write_predictions
@@ -47,15 +57,35 @@ def train(config: RunConfig, out: str | Path, overwrite: bool = False, baseline:
     """Fine-tune per ``config`` and write a complete run folder at ``out``.
 
     The folder's ``state.json`` says ``complete`` only when every file is in place; a failure
-    marks it ``failed`` with the reason, so later commands refuse it.
+    marks it ``failed`` with the reason, so later commands refuse it.  A checkpoint is kept
+    after every epoch, so an interrupted run continues with ``resume``.
     """
     cfg = resolve(config)
     if baseline is not None:
         cfg = replace(cfg, baseline=baseline)
     run_dir = prepare_run_dir(Path(out), overwrite)
     write_yaml(run_dir / "config.yaml", {**cfg.to_dict(), "provenance": provenance(_data_files(cfg))})
+    return _guarded(cfg, run_dir, checkpoint=None)
+
+
+def resume(run_dir: str | Path) -> TrainResult:
+    """Continue an interrupted or failed run from its last complete checkpoint.
+
+    Weights, optimizer, scheduler, RNG states and data position come from the checkpoint, so the
+    result equals an uninterrupted run with the same seed.  Refuses if the data files changed.
+    """
+    run_dir = check_resumable(run_dir)
+    cfg = read_run_config(run_dir)
+    check_data_unchanged(run_dir, _data_files(cfg))
+    checkpoint = last_checkpoint(run_dir / "checkpoints")
+    console.print(f"resuming {run_dir} from {checkpoint.name if checkpoint else 'the start (no checkpoint yet)'}")
+    set_state(run_dir, "running")
+    return _guarded(cfg, run_dir, checkpoint)
+
+
+def _guarded(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> TrainResult:
     try:
-        metrics = _run(cfg, run_dir)
+        metrics = _run(cfg, run_dir, checkpoint)
     except BaseException as exc:
         set_state(run_dir, "failed", error=f"{type(exc).__name__}: {exc}")
         raise
@@ -63,7 +93,7 @@ def train(config: RunConfig, out: str | Path, overwrite: bool = False, baseline:
     return TrainResult(run_dir, metrics)
 
 
-def _run(cfg: RunConfig, run_dir: Path) -> dict:
+def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> dict:
     started = time.perf_counter()
     transformers.set_seed(cfg.train.seed)
     if cfg.train.threads:
@@ -79,7 +109,7 @@ def _run(cfg: RunConfig, run_dir: Path) -> dict:
                   f"{len(splits.val)} / test {len(splits.test)} · {_param_count(model)} parameters · "
                   f"{'bf16' if trainer.args.bf16 else 'fp32'}")
     fit_start = time.perf_counter()
-    trainer.train()
+    trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     fit_seconds = time.perf_counter() - fit_start
     model = trainer.model.eval()
 
@@ -119,7 +149,7 @@ def _trainer(
     t = cfg.train
     augment = modality.augment if cfg.data.augment else None
     train_set = EncodedDataset(splits.train.inputs, task.encode(splits.train), tokenizer, cfg.model.max_length,
-                               augment=augment, seed=t.seed)
+                               augment=augment)
     val_targets = task.encode(splits.val)
     val_set = EncodedDataset(splits.val.inputs, val_targets, tokenizer, cfg.model.max_length)
     selector = primary if _defined_on(task, val_targets, primary) else "loss"

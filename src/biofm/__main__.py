@@ -1,0 +1,5 @@
+"""``python -m biofm`` is the ``biofm`` command."""
+
+from biofm.cli import app
+
+app()
