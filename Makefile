@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # Nothing downloads at run time: every model and dataset is local.
 OFFLINE := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1
 
-.PHONY: venv demo test bench lint clean
+.PHONY: venv demo test bench lint clean browser
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,11 +24,19 @@ demo: venv
 	$(OFFLINE) $(BIOFM) predict runs/demo-b3db --input examples/known_drugs.csv \
 		--output runs/demo-b3db/known_drugs_predictions.csv --show
 
-test: venv
+test: venv browser
 	$(OFFLINE) $(PY) -m pytest -q
+
+# Headless Chromium for the web-page test (Debian packages; needs root, skipped with a notice otherwise).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	    || echo "note: chromium/chromedriver not installed; the browser test will be skipped"; }
 
 bench: venv
 	$(OFFLINE) $(PY) benchmarks/finetune.py --out runs/bench
+	$(OFFLINE) $(PY) benchmarks/serve_load.py runs/bench/b3db-seed0 --requests 2000 --concurrency 32 \
+		--out runs/bench/serve_load.json
 
 lint: venv
 	$(VENV)/bin/ruff check src tests benchmarks scripts

@@ -1,9 +1,10 @@
 import json
+import os
 
 import pytest
 
 from biofm.errors import RunFolderError
-from biofm.runs import atomic_path, check_run, prepare_run_dir, set_state
+from biofm.runs import atomic_path, check_run, prepare_run_dir, run_lock, set_state
 
 
 def test_atomic_path_leaves_nothing_on_failure(tmp_path):
@@ -38,3 +39,27 @@ def test_incomplete_and_incompatible_runs_are_refused(tmp_path):
         check_run(tmp_path)
     with pytest.raises(RunFolderError, match="not found"):
         check_run(tmp_path / "missing")
+
+
+def test_a_live_lock_refuses_a_second_writer(tmp_path):
+    import subprocess
+    import sys
+
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        run = prepare_run_dir(tmp_path / "run", overwrite=False)
+        (run / "run.lock").write_text(str(sleeper.pid))
+        with pytest.raises(RunFolderError, match=f"another biofm process \\(pid {sleeper.pid}\\)"):
+            prepare_run_dir(run, overwrite=True)
+        with pytest.raises(RunFolderError, match="another biofm process"), run_lock(run):
+            pass
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def test_a_stale_lock_is_taken_over(tmp_path):
+    (tmp_path / "run.lock").write_text("999999999")  # no such process
+    with run_lock(tmp_path):
+        assert (tmp_path / "run.lock").read_text() == str(os.getpid())
+    assert not (tmp_path / "run.lock").exists()

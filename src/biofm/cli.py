@@ -104,6 +104,31 @@ def predict(
     console.print(f"{len(frame)} predictions written to {output}")
 
 
+@app.command()
+@friendly
+def serve(
+    runs: Annotated[list[str], typer.Argument(help="Run folders as PATH or NAME=PATH; the first is the default.")],
+    host: Annotated[str, typer.Option(help="Interface to bind; keep 127.0.0.1 unless behind a proxy.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    token: Annotated[str | None, typer.Option(help="Require 'Authorization: Bearer TOKEN' (or set BIOFM_API_TOKEN).")]
+    = None,
+    max_items: Annotated[int, typer.Option(help="Items per request.")] = 256,
+    max_chars: Annotated[int, typer.Option(help="Characters per item.")] = 5_000,
+) -> None:
+    """Serve run folders over HTTP: JSON API (/predict, /models, /health, /docs) and a web page at /."""
+    from biofm.serve import ServeLimits
+    from biofm.serve import serve as run_server
+
+    named = dict(_name_and_path(spec) for spec in runs)
+    console.print(f"serving {', '.join(named)} on http://{host}:{port}  (API docs at /docs)")
+    run_server(named, host=host, port=port, token=token, limits=ServeLimits(max_items=max_items, max_chars=max_chars))
+
+
+def _name_and_path(spec: str) -> tuple[str, str]:
+    name, sep, path = spec.partition("=")
+    return (name, path) if sep else (Path(spec).name, spec)
+
+
 @datasets_app.command("list")
 @friendly
 def datasets_list() -> None:

@@ -27,6 +27,7 @@ from biofm.errors import BiofmError, RunFolderError
 
 FORMAT_VERSION = 1  # bump when a run folder written by an older biofm can no longer be read
 STATE_FILE = "state.json"
+LOCK_FILE = "run.lock"
 
 
 def _read_state(run_dir: Path) -> dict:
@@ -81,6 +82,7 @@ def prepare_run_dir(out: Path, overwrite: bool) -> Path:
     """Claim an output folder; refuse to mix two runs in one folder unless asked to overwrite."""
     out = Path(out)
     if out.exists() and any(out.iterdir()):
+        _refuse_if_locked(out)
         if not overwrite:
             raise RunFolderError(f"{out}: folder exists and is not empty; choose another --out or pass --overwrite")
         if not (out / STATE_FILE).exists() and not (out / "config.yaml").exists():
@@ -94,6 +96,47 @@ def prepare_run_dir(out: Path, overwrite: bool) -> Path:
         raise RunFolderError(f"{out}: run folder is not writable")
     set_state(out, "running")
     return out
+
+
+@contextlib.contextmanager
+def run_lock(run_dir: Path) -> Iterator[None]:
+    """Hold ``run.lock`` while writing a run, so two processes never write one folder.
+
+    The lock names its process; a lock left by a process that no longer exists (a killed run)
+    is stale and taken over, which is what ``--resume`` needs.
+    """
+    lock = Path(run_dir) / LOCK_FILE
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        _refuse_if_locked(run_dir)
+        lock.unlink(missing_ok=True)  # stale
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    os.write(fd, str(os.getpid()).encode())
+    os.close(fd)
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _refuse_if_locked(run_dir: Path) -> None:
+    try:
+        pid = int((Path(run_dir) / LOCK_FILE).read_text().strip() or 0)
+    except (OSError, ValueError):
+        return
+    if pid and pid != os.getpid() and _process_alive(pid):
+        raise RunFolderError(f"{run_dir}: another biofm process (pid {pid}) is writing this run folder")
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def check_resumable(run_dir: str | Path) -> Path:

@@ -35,6 +35,7 @@ from biofm.runs import (
     prepare_run_dir,
     provenance,
     read_run_config,
+    run_lock,
     set_state,
     write_json,
     write_yaml,
@@ -64,8 +65,9 @@ def train(config: RunConfig, out: str | Path, overwrite: bool = False, baseline:
     if baseline is not None:
         cfg = replace(cfg, baseline=baseline)
     run_dir = prepare_run_dir(Path(out), overwrite)
-    write_yaml(run_dir / "config.yaml", {**cfg.to_dict(), "provenance": provenance(_data_files(cfg))})
-    return _guarded(cfg, run_dir, checkpoint=None)
+    with run_lock(run_dir):
+        write_yaml(run_dir / "config.yaml", {**cfg.to_dict(), "provenance": provenance(_data_files(cfg))})
+        return _guarded(cfg, run_dir, checkpoint=None)
 
 
 def resume(run_dir: str | Path) -> TrainResult:
@@ -77,10 +79,11 @@ def resume(run_dir: str | Path) -> TrainResult:
     run_dir = check_resumable(run_dir)
     cfg = read_run_config(run_dir)
     check_data_unchanged(run_dir, _data_files(cfg))
-    checkpoint = last_checkpoint(run_dir / "checkpoints")
-    console.print(f"resuming {run_dir} from {checkpoint.name if checkpoint else 'the start (no checkpoint yet)'}")
-    set_state(run_dir, "running")
-    return _guarded(cfg, run_dir, checkpoint)
+    with run_lock(run_dir):
+        checkpoint = last_checkpoint(run_dir / "checkpoints")
+        console.print(f"resuming {run_dir} from {checkpoint.name if checkpoint else 'the start (no checkpoint yet)'}")
+        set_state(run_dir, "running")
+        return _guarded(cfg, run_dir, checkpoint)
 
 
 def _guarded(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> TrainResult:
