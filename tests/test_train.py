@@ -86,3 +86,26 @@ def test_failed_run_is_marked(tmp_path):
     with pytest.raises(DataError, match="row 3"):
         train(tiny_config(bad), tmp_path / "run")
     assert json.loads((tmp_path / "run" / "state.json").read_text())["status"] == "failed"
+
+
+def test_fine_tuning_starts_from_a_local_pretrained_checkpoint(tmp_path, data_dir):
+    """``model.pretrained`` loads encoder and tokenizer from a local folder (offline), and training
+    really starts from those weights (the embedding matrix of the saved run moves away from them)."""
+    from safetensors.torch import load_file
+    from transformers import AutoModel
+
+    from biofm.model import preset_encoder
+    from biofm.modalities import get_modality
+
+    tokenizer = get_modality("molecule").build_tokenizer(pd.read_csv(data_dir / "bbb_small.csv").smiles.tolist())
+    encoder = preset_encoder("tiny", len(tokenizer), tokenizer.pad_token_id, dropout=0.0)
+    checkpoint = tmp_path / "pretrained"
+    encoder.save_pretrained(checkpoint)
+    tokenizer.save_pretrained(checkpoint)
+    original = AutoModel.from_pretrained(checkpoint).embeddings.word_embeddings.weight.detach().clone()
+
+    result = train(tiny_config(model={"pretrained": str(checkpoint)}, train={"epochs": 1}), tmp_path / "run")
+    tuned = load_file(result.run_dir / "model.safetensors")["encoder.embeddings.word_embeddings.weight"]
+    untouched_rows = tuned[tokenizer.convert_tokens_to_ids("[MASK]")]  # never seen in fine-tuning: unchanged
+    assert untouched_rows.allclose(original[tokenizer.convert_tokens_to_ids("[MASK]")], atol=1e-3)
+    assert not tuned.allclose(original)  # the others were trained
