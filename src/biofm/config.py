@@ -41,11 +41,19 @@ class DataConfig:
     split_sizes: list[float] = field(default_factory=lambda: [0.8, 0.1, 0.1])
     split_seed: int | None = 0  # seeds random/balanced-group splits; null: deterministic largest-first scaffold split
     skip_invalid: bool = False  # skip unparseable rows (counted in metrics.json) instead of failing
-    augment: bool = False  # modality augmentation during training (e.g. randomised SMILES)
+    augment: bool = False  # modality augmentation during training (e.g. randomised SMILES, reverse complement)
+    tta: bool = False  # average predictions over the modality's views (DNA: both strands)
+    window: int | None = None  # predict longer inputs as windows of this many characters (DNA: bases)
+    window_stride: int | None = None  # None: half a window
+    window_aggregate: str = "mean"  # "mean" | "max" over an input's windows
 
     def __post_init__(self) -> None:
         if self.split not in (None, *SPLIT_NAMES):
             raise ConfigError(f"data.split: unknown split {self.split!r} (known: {', '.join(SPLIT_NAMES)})")
+        if self.window_aggregate not in ("mean", "max"):
+            raise ConfigError(f"data.window_aggregate: expected 'mean' or 'max', got {self.window_aggregate!r}")
+        if self.window is not None and (self.window < 1 or (self.window_stride or 1) < 1):
+            raise ConfigError("data.window and data.window_stride must be positive")
         if self.task not in (None, "classification", "regression"):
             raise ConfigError(f"data.task: expected 'classification' or 'regression', got {self.task!r}")
         if len(self.split_sizes) != 3 or abs(sum(self.split_sizes) - 1) > 1e-6:
@@ -63,6 +71,7 @@ class ModelConfig:
     max_length: int = 128  # longer inputs are truncated, and the count is reported
     dropout: float = 0.1
     pooling: str = "mean"  # "mean" over tokens, or "cls" (the first token)
+    tokenizer: str | None = None  # modality-specific; DNA: kmer6 (overlapping), kmer6-disjoint, nucleotide
 
     def __post_init__(self) -> None:
         if self.max_length < 8:

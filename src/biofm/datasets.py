@@ -12,7 +12,6 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from biofm.config import RunConfig
@@ -42,7 +41,8 @@ class DatasetCard:
         return BUNDLED / self.files[part]
 
     def n_rows(self) -> dict[str, int]:
-        return {part: len(pd.read_csv(self.path(part))) for part in self.files}
+        reader = get_modality(self.modality).read_table
+        return {part: len(reader(self.path(part))) for part in self.files}
 
 
 @cache

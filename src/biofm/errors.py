@@ -25,9 +25,9 @@ class DataError(BiofmError):
     the header as row 1 so it matches what a spreadsheet shows) or record.
     """
 
-    def __init__(self, path: str | Path, problem: str, row: int | str | None = None):
+    def __init__(self, path: str | Path, problem: str, row: int | None = None, unit: str = "row"):
         self.path, self.problem, self.row = str(path), problem, row
-        where = f"{self.path}" if row is None else f"{self.path}, row {row}"
+        where = f"{self.path}" if row is None else f"{self.path}, {unit} {row}"
         super().__init__(f"{where}: {problem}")
 
 

@@ -10,8 +10,9 @@ import pandas as pd
 from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from biofm.config import RunConfig
-from biofm.encoding import predict_logits, use_bf16
+from biofm.encoding import use_bf16
 from biofm.errors import RunFolderError
+from biofm.inference import predict_outputs
 from biofm.metrics import compute_metrics
 from biofm.modalities import Modality, get_modality
 from biofm.model import Predictor, load_predictor
@@ -35,9 +36,8 @@ class LoadedRun:
 
     def outputs(self, inputs: list[str]) -> np.ndarray:
         """Probabilities (classification) or values (regression), one row per input."""
-        bf16 = use_bf16(self.config.train.precision)
-        logits = predict_logits(self.model, inputs, self.tokenizer, self.config.model.max_length, bf16=bf16)
-        return self.task.decode(logits)
+        return predict_outputs(self.model, self.tokenizer, self.task, self.modality, self.config, inputs,
+                               bf16=use_bf16(self.config.train.precision))
 
     def read(self, path: str | Path, with_labels: bool, skip_invalid: bool = False,
              input_column: str | None = None) -> Records:

@@ -38,7 +38,7 @@ class Records:
 
     source: str
     inputs: list[str]
-    rows: list[int]
+    rows: list[int]  # table rows (header = 1) or FASTA record numbers, as in error messages
     labels: np.ndarray | None = None
     extra: pd.DataFrame | None = None  # other columns (ids, names), carried to predictions.csv
     skipped: list[Skipped] = field(default_factory=list)
@@ -72,18 +72,20 @@ def read_records(
     label_columns = label_columns or []
     frame = modality.read_table(Path(path))
     require_columns(frame, [input_column, *label_columns], path)
+    unit = frame.attrs.get("unit", "row")  # FASTA files count records, tables count rows (header = row 1)
+    offset = 1 + (HEADER_ROWS if unit == "row" else 0)
     inputs, rows, labels, kept, skipped = [], [], [], [], []
     for position, (raw_input, *raw_labels) in enumerate(
         zip(frame[input_column], *(frame[c] for c in label_columns), strict=True)
     ):
-        row = position + 1 + HEADER_ROWS
+        row = position + offset
         try:
             item = _parse_input(modality, raw_input, input_column)
             label = _parse_labels(raw_labels, label_columns, task_kind) if label_columns else None
         except InvalidInput as exc:
             if not skip_invalid:
                 hint = " (or set data.skip_invalid: true to skip such rows)"
-                raise DataError(path, f"{exc}{hint}", row=row) from None
+                raise DataError(path, f"{exc}{hint}", row=row, unit=unit) from None
             skipped.append(Skipped(row, str(exc)))
             continue
         inputs.append(item)

@@ -138,7 +138,7 @@ def load_splits(data: DataConfig, modality: Modality) -> Splits:
     strata = [str(row[0]) for row in full.labels] if data.task == "classification" else None
     index = split_indices(
         method, len(full), sizes, data.split_seed, strata=strata,
-        group_of=lambda i: modality.group_key(full.inputs[i]),
+        group_of=lambda i: modality.group_key(full.inputs[i], full.extra.iloc[i].to_dict()),
     )
     parts = {name: full.subset(getattr(index, name)) for name in ("train", "val", "test")}
     parts["train"].skipped = full.skipped  # rows skipped in the split file are reported once

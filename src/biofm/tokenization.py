@@ -25,6 +25,9 @@ def word_level_tokenizer(
 ) -> PreTrainedTokenizerFast:
     """Build a tokenizer whose vocabulary is the special tokens followed by ``units`` (sorted).
 
+    ``decoder`` decides how ``decode`` joins tokens: ``decoders.Fuse()`` concatenates (SMILES), the
+    default joins with spaces (space-separated k-mers decode to the text they were made from).
+
     Sorting makes token ids independent of corpus order, so the same corpus always gives the same
     vocabulary.
     """
@@ -33,7 +36,8 @@ def word_level_tokenizer(
         vocab[unit] = len(vocab)
     core = Tokenizer(models.WordLevel(vocab, unk_token=UNK))
     core.pre_tokenizer = pre_tokenizer
-    core.decoder = decoder or decoders.Fuse()
+    if decoder is not None:  # none: tokens are joined with spaces (k-mers); Fuse: concatenated (SMILES)
+        core.decoder = decoder
     core.post_processor = processors.TemplateProcessing(
         single=f"{CLS} $A {SEP}",
         pair=f"{CLS} $A {SEP} $B:1 {SEP}:1",

@@ -22,8 +22,9 @@ from transformers import AutoTokenizer, EarlyStoppingCallback, PrinterCallback, 
 from biofm.baselines import run_baseline
 from biofm.config import RunConfig
 from biofm.datasets import resolve
-from biofm.encoding import Collator, EncodedDataset, count_truncated, predict_logits, use_bf16
+from biofm.encoding import Collator, EncodedDataset, count_truncated, use_bf16
 from biofm.errors import ConfigError
+from biofm.inference import predict_outputs, tokenizer_texts
 from biofm.metrics import GREATER_IS_BETTER, compute_metrics
 from biofm.modalities import get_modality
 from biofm.model import build_predictor, save_predictor
@@ -120,8 +121,7 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> dict:
     outputs = {}
     for part in ("val", "test"):
         records = getattr(splits, part)
-        outputs[part] = task.decode(predict_logits(model, records.inputs, tokenizer, cfg.model.max_length,
-                                                   bf16=trainer.args.bf16))
+        outputs[part] = predict_outputs(model, tokenizer, task, modality, cfg, records.inputs, trainer.args.bf16)
         metrics[part], notes = compute_metrics(task, task.encode(records), outputs[part])
         metrics["warnings"] += [f"{part}: {n}" for n in notes]
     if cfg.baseline:
@@ -143,18 +143,22 @@ def _tokenizer(cfg: RunConfig, modality, splits: Splits):
             raise ConfigError(
                 f"model.pretrained: cannot load a tokenizer from {cfg.model.pretrained!r}: {exc}"
             ) from None
-    return modality.build_tokenizer(splits.train.inputs)
+    return modality.build_tokenizer(tokenizer_texts(modality, cfg.model.tokenizer, splits.train), cfg.model.tokenizer)
 
 
 def _trainer(
     cfg: RunConfig, run_dir: Path, model, tokenizer, task: Task, splits: Splits, primary: str, modality
 ) -> Trainer:
     t = cfg.train
-    augment = modality.augment if cfg.data.augment else None
-    train_set = EncodedDataset(splits.train.inputs, task.encode(splits.train), tokenizer, cfg.model.max_length,
-                               augment=augment)
+    spec = cfg.model.tokenizer
+    if cfg.data.augment:  # a fresh variant per access, prepared for the tokenizer after augmenting
+        train_set = EncodedDataset(splits.train.inputs, task.encode(splits.train), tokenizer, cfg.model.max_length,
+                                   augment=lambda x, rng: modality.tokenizer_text(modality.augment(x, rng), spec))
+    else:
+        train_set = EncodedDataset(tokenizer_texts(modality, spec, splits.train), task.encode(splits.train),
+                                   tokenizer, cfg.model.max_length)
     val_targets = task.encode(splits.val)
-    val_set = EncodedDataset(splits.val.inputs, val_targets, tokenizer, cfg.model.max_length)
+    val_set = EncodedDataset(tokenizer_texts(modality, spec, splits.val), val_targets, tokenizer, cfg.model.max_length)
     selector = primary if _defined_on(task, val_targets, primary) else "loss"
     if selector == "loss":
         console.print(f"[yellow]warning:[/] {primary} is undefined on the validation split (one class); "
@@ -223,8 +227,9 @@ def _save(run_dir: Path, model, tokenizer, task: Task, splits: Splits, outputs: 
 
 def _data_summary(cfg: RunConfig, splits: Splits, tokenizer) -> dict:
     skipped = [{"file": r.source, "row": s.row, "reason": s.reason} for r in splits for s in r.skipped]
-    truncated = {p: count_truncated(getattr(splits, p).inputs, tokenizer, cfg.model.max_length)
-                 for p in ("train", "val", "test")}
+    modality = get_modality(cfg.modality)
+    truncated = {p: count_truncated(tokenizer_texts(modality, cfg.model.tokenizer, getattr(splits, p)), tokenizer,
+                                    cfg.model.max_length) for p in ("train", "val", "test")}
     if sum(truncated.values()):
         console.print(f"[yellow]warning:[/] inputs longer than model.max_length={cfg.model.max_length} "
                       f"tokens were truncated: {truncated}")

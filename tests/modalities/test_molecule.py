@@ -62,7 +62,7 @@ def test_augment_keeps_the_molecule(real_smiles):
 
 
 def test_scaffold_key():
-    assert molecule.group_key("CCc1ccccc1") == molecule.group_key("OCc1ccccc1") == "c1ccccc1"
+    assert molecule.group_key("CCc1ccccc1", {}) == molecule.group_key("OCc1ccccc1", {}) == "c1ccccc1"
 
 
 def test_reads_sdf(tmp_path):

@@ -7,6 +7,7 @@ new kind of data (protein, say) is one new module implementing ``Modality`` plus
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -34,11 +35,23 @@ class Modality(Protocol):
     def normalise(self, item: str) -> str:
         """Validate and canonicalise one input; raise ``InvalidInput`` saying what is wrong."""
 
-    def group_key(self, item: str) -> str:
-        """Key for group splits (a molecule's scaffold, a sequence's region)."""
+    def group_key(self, item: str, meta: Mapping[str, object]) -> str:
+        """Key for group splits (a molecule's scaffold, a sequence's chromosome from its record id)."""
 
-    def build_tokenizer(self, corpus: list[str]) -> PreTrainedTokenizerBase:
-        """A HuggingFace tokenizer for training from scratch (pretrained models bring their own)."""
+    def build_tokenizer(self, corpus: list[str], spec: str | None = None) -> PreTrainedTokenizerBase:
+        """A HuggingFace tokenizer for training from scratch (pretrained models bring their own).
+
+        ``spec`` is ``model.tokenizer`` from the config (e.g. ``kmer6`` for DNA); None: the default.
+        """
+
+    def tokenizer_text(self, item: str, spec: str | None) -> str:
+        """The text handed to the tokenizer (overlapping k-mers need spacing); may raise ``InvalidInput``."""
+
+    def views(self, item: str) -> list[str]:
+        """Label-preserving views averaged at prediction time when ``data.tta`` is on (DNA: both strands)."""
+
+    def windows(self, item: str, size: int, stride: int) -> list[str]:
+        """Pieces of an input too long for the model (DNA: sliding windows); ``[item]`` where none apply."""
 
     def augment(self, item: str, rng: np.random.Generator) -> str:
         """A label-preserving variant of ``item`` (identity where none applies)."""

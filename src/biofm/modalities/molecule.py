@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -14,10 +15,10 @@ from sklearn.base import BaseEstimator
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
-from tokenizers import Regex, pre_tokenizers
+from tokenizers import Regex, decoders, pre_tokenizers
 from transformers import PreTrainedTokenizerFast
 
-from biofm.errors import DataError
+from biofm.errors import ConfigError, DataError
 from biofm.modalities.base import InvalidInput, register
 from biofm.tables import base_suffix, check_readable, read_table
 from biofm.tokenization import word_level_tokenizer
@@ -78,13 +79,24 @@ class MoleculeModality:
     def normalise(self, item: str) -> str:
         return Chem.MolToSmiles(parse_smiles(item))
 
-    def group_key(self, item: str) -> str:
+    def group_key(self, item: str, meta: Mapping[str, object]) -> str:
         return MurckoScaffold.MurckoScaffoldSmiles(mol=parse_smiles(item), includeChirality=False)
 
-    def build_tokenizer(self, corpus: list[str]) -> PreTrainedTokenizerFast:
+    def build_tokenizer(self, corpus: list[str], spec: str | None = None) -> PreTrainedTokenizerFast:
+        if spec not in (None, "atom"):
+            raise ConfigError(f"model.tokenizer: molecules use 'atom' (atom-level SMILES), got {spec!r}")
         units = {u for s in corpus for u in smiles_units(s)}
         splitter = pre_tokenizers.Split(Regex(SMILES_REGEX), behavior="isolated")
-        return word_level_tokenizer(units | set(_BASE_UNITS), splitter)
+        return word_level_tokenizer(units | set(_BASE_UNITS), splitter, decoders.Fuse())
+
+    def tokenizer_text(self, item: str, spec: str | None) -> str:
+        return item
+
+    def views(self, item: str) -> list[str]:
+        return [item]  # randomised SMILES are for training; one canonical view predicts best
+
+    def windows(self, item: str, size: int, stride: int) -> list[str]:
+        return [item]  # a molecule cannot be cut into windows
 
     def augment(self, item: str, rng: np.random.Generator) -> str:
         """A randomised (non-canonical) SMILES of the same molecule: new atom order, same graph."""

@@ -1,0 +1,169 @@
+"""DNA sequences: FASTA/CSV reading, IUPAC validation, k-mer tokenizers, reverse complement, windows."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MaxAbsScaler
+from tokenizers import pre_tokenizers
+from transformers import PreTrainedTokenizerFast
+
+from biofm.errors import ConfigError, DataError
+from biofm.modalities.base import InvalidInput, register
+from biofm.tables import base_suffix, check_readable, read_table
+from biofm.tokenization import word_level_tokenizer
+
+FASTA_SUFFIXES = (".fa", ".fasta", ".fna", ".fas")
+BASES = "ACGT"
+ALLOWED = set("ACGTN")
+_COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
+_REGION = re.compile(r"^(?P<chrom>[^:\s]+):(?P<start>\d+)-(?P<end>\d+)")
+_SPEC = re.compile(r"^(?:kmer(?P<k>\d)(?P<disjoint>-disjoint)?|nucleotide)$")
+DEFAULT_SPEC = "kmer6"
+
+
+def reverse_complement(sequence: str) -> str:
+    return sequence.translate(_COMPLEMENT)[::-1]
+
+
+def parse_spec(spec: str | None) -> tuple[int, bool]:
+    """``kmer6`` → (6, overlapping), ``kmer3-disjoint`` → (3, not overlapping), ``nucleotide`` → (1, …)."""
+    match = _SPEC.match(spec or DEFAULT_SPEC)
+    if not match:
+        raise ConfigError(f"model.tokenizer: expected kmerK, kmerK-disjoint (K = 1-8) or nucleotide, got {spec!r}")
+    if match["k"] is None:
+        return 1, False
+    k = int(match["k"])
+    if not 1 <= k <= 8:
+        raise ConfigError(f"model.tokenizer: k must be 1 to 8, got {k}")
+    return k, match["disjoint"] is None
+
+
+def kmer_text(sequence: str, k: int, overlapping: bool) -> str:
+    """Space-separated k-mers: the DNABERT convention, so a word-level tokenizer can read them."""
+    step = 1 if overlapping else k
+    last = len(sequence) - k + 1 if overlapping else len(sequence)
+    return " ".join(sequence[i : i + k] for i in range(0, last, step))
+
+
+class DnaModality:
+    name = "dna"
+    input_column = "sequence"
+    default_split = "region"
+
+    def read_table(self, path: Path) -> pd.DataFrame:
+        if base_suffix(path) in FASTA_SUFFIXES:
+            return read_fasta(check_readable(path))
+        return read_table(path)
+
+    def normalise(self, item: str) -> str:
+        sequence = "".join(item.split()).upper()  # soft-masked lowercase is accepted
+        for position, base in enumerate(sequence):
+            if base not in ALLOWED:
+                raise InvalidInput(f"character {base!r} at position {position + 1} is not A, C, G, T or N")
+        if not sequence:
+            raise InvalidInput("empty sequence")
+        return sequence
+
+    def group_key(self, item: str, meta: Mapping[str, object]) -> str:
+        """The chromosome in a ``chr1:100-300`` record id: overlapping windows never straddle splits."""
+        record = str(meta.get("id", ""))
+        match = _REGION.match(record)
+        if not match:
+            raise ConfigError(
+                f"data.split: 'region' needs record ids like chr1:100-300, got {record!r}; use split: stratified"
+            )
+        return match["chrom"]
+
+    def build_tokenizer(self, corpus: list[str], spec: str | None = None) -> PreTrainedTokenizerFast:
+        k, _ = parse_spec(spec)
+        units = ["".join(p) for p in itertools.product(BASES, repeat=k)]  # every k-mer: ids never depend on data
+        if k > 1:  # disjoint k-mers end with a shorter remainder
+            units += ["".join(p) for n in range(1, k) for p in itertools.product(BASES, repeat=n)]
+        return word_level_tokenizer(units, pre_tokenizers.WhitespaceSplit(), model_max_length=2048)
+
+    def tokenizer_text(self, item: str, spec: str | None) -> str:
+        k, overlapping = parse_spec(spec)
+        if len(item) < k:
+            raise InvalidInput(f"sequence of {len(item)} bases is shorter than k={k}")
+        return kmer_text(item, k, overlapping)
+
+    def augment(self, item: str, rng: np.random.Generator) -> str:
+        return reverse_complement(item) if rng.random() < 0.5 else item
+
+    def views(self, item: str) -> list[str]:
+        return [item, reverse_complement(item)]
+
+    def windows(self, item: str, size: int, stride: int) -> list[str]:
+        if len(item) <= size:
+            return [item]
+        starts = list(range(0, len(item) - size + 1, stride))
+        if starts[-1] + size < len(item):
+            starts.append(len(item) - size)  # the tail is always covered
+        return [item[s : s + size] for s in starts]
+
+    def baseline(self, task_kind: str, seed: int) -> tuple[str, BaseEstimator]:
+        counts = CountVectorizer(analyzer="char", ngram_range=(6, 6), lowercase=False)
+        model = (LogisticRegression(max_iter=2000, C=1.0, random_state=seed) if task_kind == "classification"
+                 else Ridge(alpha=1.0))
+        return "6-mer counts + logistic regression", make_pipeline(counts, MaxAbsScaler(), model)
+
+    def primary_metric(self, task_kind: str) -> str:
+        return "mcc" if task_kind == "classification" else "rmse"
+
+
+def read_fasta(path: Path) -> pd.DataFrame:
+    """One row per record: ``id`` (first header word), ``key=value`` header fields, ``sequence``."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    records: list[dict] = []
+    try:
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for line_number, line in enumerate(handle, start=1):
+                line = line.strip()
+                if line.startswith(">"):
+                    records.append(_header_fields(line[1:], path, line_number) | {"sequence": []})
+                elif line and not records:
+                    raise DataError(path, "sequence before the first '>' header; is this FASTA?", row=line_number)
+                elif line:
+                    records[-1]["sequence"].append(line)
+    except (UnicodeDecodeError, OSError, EOFError) as exc:
+        raise DataError(path, f"cannot be read as FASTA text ({exc})") from None
+    if not records:
+        raise DataError(path, "no FASTA records (no '>' header lines)")
+    _refuse_duplicate_ids(records, path)
+    frame = pd.DataFrame([{**r, "sequence": "".join(r["sequence"])} for r in records], dtype=object)
+    frame.attrs["unit"] = "record"
+    return frame
+
+
+def _header_fields(header: str, path: Path, line_number: int) -> dict:
+    words = header.split()
+    if not words:
+        raise DataError(path, "empty FASTA header", row=line_number)
+    fields = {"id": words[0]}
+    for word in words[1:]:
+        key, sep, value = word.partition("=")
+        if sep:
+            fields[key] = value
+    return fields
+
+
+def _refuse_duplicate_ids(records: list[dict], path: Path) -> None:
+    seen: dict[str, int] = {}
+    for number, record in enumerate(records, start=1):
+        if record["id"] in seen:
+            raise DataError(path, f"duplicate record id {record['id']!r} (records {seen[record['id']]} and {number})")
+        seen[record["id"]] = number
+
+
+register(DnaModality())

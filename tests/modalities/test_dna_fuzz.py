@@ -1,0 +1,51 @@
+"""Property tests: the DNA reader and tokenizers never crash and round-trip what they accept."""
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from biofm.errors import DataError
+from biofm.modalities import InvalidInput, get_modality
+from biofm.modalities.dna import reverse_complement
+from biofm.records import read_records
+
+dna = get_modality("dna")
+FUZZ = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+TOKENIZERS = {spec: dna.build_tokenizer([], spec) for spec in ("kmer6", "kmer3-disjoint", "nucleotide")}
+
+
+@FUZZ
+@given(st.text(max_size=60))
+def test_any_text_is_a_sequence_or_our_error(text):
+    try:
+        sequence = dna.normalise(text)
+    except InvalidInput:
+        return
+    assert set(sequence) <= set("ACGTN") and dna.normalise(sequence) == sequence
+
+
+@FUZZ
+@given(st.text(alphabet="ACGT", min_size=6, max_size=300), st.sampled_from(sorted(TOKENIZERS)))
+def test_tokenizers_round_trip_valid_sequences(sequence, spec):
+    tokenizer = TOKENIZERS[spec]
+    text = dna.tokenizer_text(sequence, spec)
+    ids = tokenizer(text)["input_ids"]
+    assert tokenizer.unk_token_id not in ids
+    assert tokenizer.decode(ids, skip_special_tokens=True) == text
+    assert reverse_complement(reverse_complement(sequence)) == sequence
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=200) | st.text(alphabet=">ACGTNacgtx =\nfactor:-1", max_size=200).map(str.encode))
+def test_fasta_reader_raises_only_data_errors(content):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.fa"
+        path.write_bytes(content)
+        try:
+            records = read_records(dna, path, "sequence", ["factor"], "classification", skip_invalid=True)
+        except DataError as exc:
+            assert str(path) in str(exc)
+            return
+        assert len(records.inputs) == len(records.labels)
