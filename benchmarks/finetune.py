@@ -41,7 +41,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path("runs/bench"))
     parser.add_argument("--configs", type=Path, nargs="+",
-                        default=[Path("configs/b3db.yaml"), Path("configs/solubility.yaml")])
+                        default=[Path("configs/b3db.yaml"), Path("configs/solubility.yaml"),
+                                 Path("configs/tf_binding.yaml")])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--set", dest="overrides", nargs="*", default=[])
     args = parser.parse_args()
