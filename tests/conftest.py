@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach for the networ
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from biofm.config import RunConfig
+from biofm.errors import DataError
+from biofm.records import read_records
 from biofm.train import train
 
 DATA = Path(__file__).parent / "data"
@@ -31,6 +34,19 @@ def tiny_config(train_file: Path | str = DATA / "bbb_small.csv", **sections) -> 
         else:
             raw[section] = values
     return RunConfig.from_dict(raw)
+
+
+def check_reader_contract(modality, filename: str, content: bytes, input_column: str, label_column: str) -> None:
+    """Whatever the bytes, a reader returns consistent records or raises a DataError naming the file."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / filename
+        path.write_bytes(content)
+        try:
+            records = read_records(modality, path, input_column, [label_column], "classification", skip_invalid=True)
+        except DataError as exc:
+            assert str(path) in str(exc)
+            return
+        assert len(records.inputs) == len(records.rows) == len(records.labels)
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,12 @@
 """Property tests: the DNA reader and tokenizers never crash and round-trip what they accept."""
 
-import tempfile
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from biofm.errors import DataError
 from biofm.modalities import InvalidInput, get_modality
 from biofm.modalities.dna import reverse_complement
-from biofm.records import read_records
+from conftest import check_reader_contract
 
 dna = get_modality("dna")
 FUZZ = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -40,12 +37,4 @@ def test_tokenizers_round_trip_valid_sequences(sequence, spec):
 @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=200) | st.text(alphabet=">ACGTNacgtx =\nfactor:-1", max_size=200).map(str.encode))
 def test_fasta_reader_raises_only_data_errors(content):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "fuzz.fa"
-        path.write_bytes(content)
-        try:
-            records = read_records(dna, path, "sequence", ["factor"], "classification", skip_invalid=True)
-        except DataError as exc:
-            assert str(path) in str(exc)
-            return
-        assert len(records.inputs) == len(records.labels)
+    check_reader_contract(dna, "fuzz.fa", content, "sequence", "factor")

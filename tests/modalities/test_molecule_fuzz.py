@@ -1,8 +1,6 @@
 """Property tests: the SMILES reader and tokenizer never crash, and round-trip what they accept."""
 
 import contextlib
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,9 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from biofm.datasets import get_dataset
-from biofm.errors import DataError
 from biofm.modalities import InvalidInput, get_modality
-from biofm.records import read_records
+from conftest import check_reader_contract
 
 molecule = get_modality("molecule")
 SMILES_ALPHABET = "CNOSPFIBrlcnosp()[]=#-+@H123456789%/\\.*:"
@@ -68,12 +65,4 @@ def test_randomised_smiles_is_the_same_molecule_and_round_trips(smiles, seed):
 @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=300) | st.text(alphabet="smile,s\n\"'CcO1=;\t \\x", max_size=200).map(str.encode))
 def test_reader_raises_only_data_errors(content):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "fuzz.csv"
-        path.write_bytes(content)
-        try:
-            records = read_records(molecule, path, "smiles", ["s"], "classification", skip_invalid=True)
-        except DataError as exc:
-            assert str(path) in str(exc)
-            return
-        assert len(records.inputs) == len(records.rows) == len(records.labels)
+    check_reader_contract(molecule, "fuzz.csv", content, "smiles", "s")
