@@ -35,6 +35,7 @@ browser:
 
 bench: venv
 	$(OFFLINE) $(PY) benchmarks/finetune.py --out runs/bench
+	$(OFFLINE) $(PY) benchmarks/dna_windows.py runs/bench/tf_binding-seed0 --length 10000
 	$(OFFLINE) $(PY) benchmarks/serve_load.py runs/bench/b3db-seed0 --requests 2000 --concurrency 32 \
 		--out runs/bench/serve_load.json
 

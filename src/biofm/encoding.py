@@ -74,13 +74,16 @@ class Collator:
 
 
 def use_bf16(precision: str) -> bool:
-    """bf16 autocast where the hardware runs it natively (AVX-512 BF16 / AMX CPUs, Ampere+ GPUs)."""
+    """bf16 autocast where the hardware runs it natively (AVX-512 BF16 / AMX CPUs, Ampere+ GPUs).
+
+    Elsewhere bf16 is emulated and slower than fp32, so "auto" falls back to fp32.
+    """
     if precision != "auto":
         return precision == "bf16"
     if torch.cuda.is_available():
         return torch.cuda.is_bf16_supported()
-    return bool(getattr(torch.backends.cpu, "get_cpu_capability", lambda: "")() in ("AVX512", "AMX")) and \
-        torch.cpu._is_avx512_bf16_supported()
+    native = getattr(torch.cpu, "_is_avx512_bf16_supported", None)  # no public API for this yet
+    return bool(native and native())
 
 
 @torch.inference_mode()
