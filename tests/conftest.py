@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach for the network
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from biofm.config import RunConfig
+from biofm.datasets import get_dataset
 from biofm.errors import DataError
+from biofm.modalities import InvalidInput, get_modality
 from biofm.records import read_records
 from biofm.train import train
 
@@ -34,6 +38,21 @@ def tiny_config(train_file: Path | str = DATA / "bbb_small.csv", **sections) -> 
         else:
             raw[section] = values
     return RunConfig.from_dict(raw)
+
+
+def b3db_smiles(n: int, seed: int | None = None) -> list[str]:
+    """Up to ``n`` canonical SMILES from the bundled B3DB set (in file order, or a seeded sample),
+    skipping the few that RDKit rejects."""
+    frame = pd.read_csv(get_dataset("b3db").path("train"))
+    frame = frame if seed is None else frame.sample(frac=1.0, random_state=seed)
+    molecule = get_modality("molecule")
+    out = []
+    for smiles in frame.smiles:
+        with contextlib.suppress(InvalidInput):
+            out.append(molecule.normalise(smiles))
+        if len(out) == n:
+            break
+    return out
 
 
 def check_reader_contract(modality, filename: str, content: bytes, input_column: str, label_column: str) -> None:
