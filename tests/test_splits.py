@@ -62,3 +62,12 @@ def test_stratified_keeps_proportions():
 def test_unknown_split_name():
     with pytest.raises(ConfigError, match="unknown split"):
         split_indices("cluster", 10, (0.8, 0.1, 0.1), 0)
+
+
+def test_stratified_with_parts_given_as_files():
+    labels = ["a"] * 40 + ["b"] * 20
+    only_val = stratified_split(labels, (0.8, 0.2, 0.0), seed=0)
+    only_test = stratified_split(labels, (0.8, 0.0, 0.2), seed=0)
+    assert len(only_val.val) == 12 and len(only_val.test) == 0
+    assert len(only_test.test) == 12 and len(only_test.val) == 0
+    assert len(stratified_split(labels, (1.0, 0.0, 0.0), seed=0).train) == 60

@@ -21,7 +21,6 @@ from biofm.modalities.base import Modality
 from biofm.records import Records, read_records
 
 GROUP_SPLITS = ("scaffold", "region", "group")  # names under which modalities offer group keys
-SPLITS = SPLIT_NAMES
 
 
 class SplitIndex(NamedTuple):
@@ -43,8 +42,8 @@ def split_indices(
     ``seed=None`` with a group split gives the classic deterministic variant (largest groups to
     train first); any integer seed gives the balanced, seeded variant.
     """
-    if method not in SPLITS:
-        raise ConfigError(f"data.split: unknown split {method!r} (known: {', '.join(SPLITS)})")
+    if method not in SPLIT_NAMES:
+        raise ConfigError(f"data.split: unknown split {method!r} (known: {', '.join(SPLIT_NAMES)})")
     if method in GROUP_SPLITS:
         if group_of is None:
             raise ConfigError(f"data.split: {method!r} needs group keys this modality does not provide")
@@ -61,14 +60,17 @@ def random_split(n: int, sizes: tuple[float, float, float], seed: int) -> SplitI
 
 
 def stratified_split(strata: list[str], sizes: tuple[float, float, float], seed: int) -> SplitIndex:
-    """Class proportions kept in every part (falls back to random where a class is too rare)."""
+    """Class proportions kept in every part; a class too rare to share out is an error naming it."""
     index = np.arange(len(strata))
     labels = np.asarray(strata, dtype=object)
     train_frac, val_frac, test_frac = sizes
+    empty = np.array([], dtype=int)
+    if val_frac == test_frac == 0:  # both given as files: everything trains
+        return SplitIndex(index, empty, empty)
     try:
         train, rest = train_test_split(index, train_size=train_frac, stratify=labels, random_state=seed)
-        if test_frac == 0:
-            return SplitIndex(np.sort(train), np.sort(rest), np.array([], dtype=int))
+        if test_frac == 0 or val_frac == 0:  # one part given as a file: the rest is the other part
+            return SplitIndex(np.sort(train), *((np.sort(rest), empty) if test_frac == 0 else (empty, np.sort(rest))))
         val, test = train_test_split(
             rest, test_size=test_frac / (val_frac + test_frac), stratify=labels[rest], random_state=seed
         )
