@@ -73,6 +73,12 @@ def test_unseen_label_at_evaluation(tmp_path, trained_run):
     assert result.exit_code == 2 and "row 3: label 'maybe' was not seen in training" in result.output
 
 
+def test_report_command_rebuilds_the_page(trained_run):
+    (trained_run / "report.html").unlink()
+    result = runner.invoke(app, ["report", str(trained_run)])
+    assert result.exit_code == 0 and (trained_run / "report.html").stat().st_size > 10_000
+
+
 def test_datasets_commands():
     result = runner.invoke(app, ["datasets", "list"])
     assert result.exit_code == 0 and "b3db" in result.output and "solubility" in result.output

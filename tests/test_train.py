@@ -47,11 +47,13 @@ def test_regression_overfits_with_missing_labels(tmp_path, data_dir):
     spread = frame.log_solubility.std()
     test = result.metrics["test"]
     assert test["r2"] > 0.8 and test["per_task"]["log_solubility"]["rmse"] < 0.5 * spread
+    report = (result.run_dir / "report.html").read_text()
+    assert 'alt="parity plot of log_solubility"' in report and 'alt="parity plot of copy"' in report
 
 
 def test_run_folder_is_complete(trained_run):
     for name in ("config.yaml", "model.safetensors", "tokenizer/tokenizer.json", "labels.json",
-                 "metrics.json", "predictions.csv", "splits.json", "state.json"):
+                 "metrics.json", "predictions.csv", "splits.json", "state.json", "history.json", "report.html"):
         assert (trained_run / name).exists(), name
     metrics = json.loads((trained_run / "metrics.json").read_text())
     assert {"test", "val", "baseline", "data", "seconds"} <= set(metrics)
@@ -59,6 +61,10 @@ def test_run_folder_is_complete(trained_run):
     assert not (trained_run / "checkpoints").exists()
     state = json.loads((trained_run / "state.json").read_text())
     assert state["status"] == "complete"
+    report = (trained_run / "report.html").read_text()
+    for figure in ("learning curves", "confusion matrix", "reliability diagram", "ROC and PR curves"):
+        assert f'alt="{figure}' in report
+    assert report.count("data:image/png;base64,") >= 4 and "ECFP4-2048 + random forest" in report
 
 
 def test_same_seed_same_metrics(tmp_path):
@@ -109,3 +115,24 @@ def test_fine_tuning_starts_from_a_local_pretrained_checkpoint(tmp_path, data_di
     untouched_rows = tuned[tokenizer.convert_tokens_to_ids("[MASK]")]  # never seen in fine-tuning: unchanged
     assert untouched_rows.allclose(original[tokenizer.convert_tokens_to_ids("[MASK]")], atol=1e-3)
     assert not tuned.allclose(original)  # the others were trained
+
+
+def test_multitask_classification_with_gaps_overfits(tmp_path, thirty_two):
+    """Tox21-shaped data: several binary columns, empty cells masked out of the loss."""
+    frame = pd.read_csv(thirty_two)
+    frame["second"] = 1 - frame.bbb_permeable
+    frame.loc[::4, "second"] = None
+    frame.loc[1::4, "bbb_permeable"] = None
+    path = tmp_path / "tox.csv"
+    frame.to_csv(path, index=False, float_format="%.0f")
+    cfg = tiny_config(
+        path,
+        data={"val": str(path), "test": str(path), "label_columns": ["bbb_permeable", "second"]},
+        model={"preset": "mini", "dropout": 0.0, "max_length": 96},
+        train={"epochs": 40, "batch_size": 8, "learning_rate": 1e-3, "patience": 40, "warmup_ratio": 0.0},
+    )
+    result = train(cfg, tmp_path / "run")
+    assert result.metrics["test"]["roc_auc"] >= 0.9, result.metrics["test"]
+    assert set(result.metrics["test"]["per_task"]) == {"bbb_permeable", "second"}
+    report = (result.run_dir / "report.html").read_text()
+    assert 'alt="ROC and PR curves, bbb_permeable"' in report and 'alt="ROC and PR curves, second"' in report

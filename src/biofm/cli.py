@@ -106,6 +106,16 @@ def predict(
 
 @app.command()
 @friendly
+def report(run_dir: Annotated[Path, typer.Argument(help="A finished run folder.")]) -> None:
+    """(Re)build RUN_DIR/report.html: metrics beside the baseline, learning curves, test-set plots."""
+    from biofm.report import write_report
+    from biofm.runs import check_run
+
+    console.print(f"report written to {write_report(check_run(run_dir))}")
+
+
+@app.command()
+@friendly
 def serve(
     runs: Annotated[list[str], typer.Argument(help="Run folders as PATH or NAME=PATH; the first is the default.")],
     host: Annotated[str, typer.Option(help="Interface to bind; keep 127.0.0.1 unless behind a proxy.")] = "127.0.0.1",

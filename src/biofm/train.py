@@ -29,6 +29,7 @@ from biofm.metrics import GREATER_IS_BETTER, compute_metrics
 from biofm.modalities import get_modality
 from biofm.model import build_predictor, save_predictor
 from biofm.progress import RichProgress, console
+from biofm.report import write_report
 from biofm.runs import (
     check_data_unchanged,
     check_resumable,
@@ -132,6 +133,8 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> dict:
     metrics["epochs_run"] = round(float(trainer.state.epoch or 0), 2)
 
     _save(run_dir, model, tokenizer, task, splits, outputs, metrics)
+    write_json(run_dir / "history.json", trainer.state.log_history)
+    write_report(run_dir)
     return metrics
 
 
