@@ -58,3 +58,12 @@ def test_long_sequence_is_predicted_through_windows(motif_run, tmp_path):
     assert run.config.data.window == 40
     # max over windows would flag the motif; the mean still moves towards it
     assert frame.prob_yes[1] > frame.prob_yes[0]
+
+
+def test_too_short_sequences_get_a_clear_error_at_prediction(motif_run, tmp_path):
+    from biofm.errors import DataError
+
+    path = tmp_path / "short.csv"
+    path.write_text("sequence\nACGTACGTAC\nAC\n")
+    with pytest.raises(DataError, match=r"row 3: sequence of 2 bases is shorter than k=3"):
+        predict(motif_run.run_dir, path, tmp_path / "out.csv")

@@ -12,7 +12,7 @@ from transformers import AutoTokenizer, PreTrainedTokenizerBase
 from biofm.config import RunConfig
 from biofm.encoding import use_bf16
 from biofm.errors import RunFolderError
-from biofm.inference import predict_outputs
+from biofm.inference import predict_outputs, tokenizer_texts
 from biofm.metrics import compute_metrics
 from biofm.modalities import Modality, get_modality
 from biofm.model import Predictor, load_predictor
@@ -43,7 +43,7 @@ class LoadedRun:
              input_column: str | None = None) -> Records:
         """Read a file with the run's columns and the same validation as in training."""
         data = self.config.data
-        return read_records(
+        records = read_records(
             self.modality,
             path,
             input_column=input_column or data.input_column,
@@ -51,6 +51,8 @@ class LoadedRun:
             task_kind=data.task,
             skip_invalid=skip_invalid,
         )
+        tokenizer_texts(self.modality, self.config.model.tokenizer, records)  # e.g. a sequence shorter than k
+        return records
 
 
 def load_run(run_dir: str | Path) -> LoadedRun:

@@ -61,8 +61,11 @@ class ServedModel:
         return results
 
     def _normalise(self, index: int, item: str) -> str:
+        modality = self.run.modality
         try:
-            return self.run.modality.normalise(item.strip())
+            normalised = modality.normalise(item.strip())
+            modality.tokenizer_text(normalised, self.run.config.model.tokenizer)  # e.g. shorter than k
+            return normalised
         except InvalidInput as exc:
             raise HTTPException(422, f"item {index}: {exc}") from None
 
