@@ -106,10 +106,11 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> dict:
     modality = get_modality(cfg.modality)
     splits = load_splits(cfg.data, modality)
     task = Task.fit(cfg.data.task, cfg.data.label_columns, splits.train)
-    tokenizer = _tokenizer(cfg, modality, splits)
+    texts = {p: tokenizer_texts(modality, cfg.model.tokenizer, getattr(splits, p)) for p in ("train", "val", "test")}
+    tokenizer = _tokenizer(cfg, modality, texts["train"])
     model = build_predictor(cfg.model, tokenizer, task.n_outputs, task.mode)
     primary = modality.primary_metric(task.kind)
-    trainer = _trainer(cfg, run_dir, model, tokenizer, task, splits, primary, modality)
+    trainer = _trainer(cfg, run_dir, model, tokenizer, task, splits, texts, primary, modality)
     console.print(f"[bold]biofm[/] {cfg.modality} · {task.mode} · train {len(splits.train)} / val "
                   f"{len(splits.val)} / test {len(splits.test)} · {_param_count(model)} parameters · "
                   f"{'bf16' if trainer.args.bf16 else 'fp32'}")
@@ -128,7 +129,7 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> dict:
     if cfg.baseline:
         console.print("fitting the classical baseline on the same split …")
         metrics["baseline"] = run_baseline(modality, task, splits, cfg.train.seed)
-    metrics["data"] = _data_summary(cfg, splits, tokenizer)
+    metrics["data"] = _data_summary(cfg, splits, texts, tokenizer)
     metrics["seconds"] = {"train": round(fit_seconds, 1), "total": round(time.perf_counter() - started, 1)}
     metrics["epochs_run"] = round(float(trainer.state.epoch or 0), 2)
 
@@ -138,7 +139,7 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> dict:
     return metrics
 
 
-def _tokenizer(cfg: RunConfig, modality, splits: Splits):
+def _tokenizer(cfg: RunConfig, modality, train_texts: list[str]):
     if cfg.model.pretrained:
         try:
             return AutoTokenizer.from_pretrained(cfg.model.pretrained)
@@ -146,11 +147,12 @@ def _tokenizer(cfg: RunConfig, modality, splits: Splits):
             raise ConfigError(
                 f"model.pretrained: cannot load a tokenizer from {cfg.model.pretrained!r}: {exc}"
             ) from None
-    return modality.build_tokenizer(tokenizer_texts(modality, cfg.model.tokenizer, splits.train), cfg.model.tokenizer)
+    return modality.build_tokenizer(train_texts, cfg.model.tokenizer)
 
 
 def _trainer(
-    cfg: RunConfig, run_dir: Path, model, tokenizer, task: Task, splits: Splits, primary: str, modality
+    cfg: RunConfig, run_dir: Path, model, tokenizer, task: Task, splits: Splits, texts: dict[str, list[str]],
+    primary: str, modality,
 ) -> Trainer:
     t = cfg.train
     spec = cfg.model.tokenizer
@@ -158,10 +160,10 @@ def _trainer(
         train_set = EncodedDataset(splits.train.inputs, task.encode(splits.train), tokenizer, cfg.model.max_length,
                                    augment=lambda x, rng: modality.tokenizer_text(modality.augment(x, rng), spec))
     else:
-        train_set = EncodedDataset(tokenizer_texts(modality, spec, splits.train), task.encode(splits.train),
+        train_set = EncodedDataset(texts["train"], task.encode(splits.train),
                                    tokenizer, cfg.model.max_length)
     val_targets = task.encode(splits.val)
-    val_set = EncodedDataset(tokenizer_texts(modality, spec, splits.val), val_targets, tokenizer, cfg.model.max_length)
+    val_set = EncodedDataset(texts["val"], val_targets, tokenizer, cfg.model.max_length)
     selector = primary if _defined_on(task, val_targets, primary) else "loss"
     if selector == "loss":
         console.print(f"[yellow]warning:[/] {primary} is undefined on the validation split (one class); "
@@ -228,11 +230,9 @@ def _save(run_dir: Path, model, tokenizer, task: Task, splits: Splits, outputs: 
     shutil.rmtree(run_dir / "checkpoints", ignore_errors=True)  # the best weights are saved above
 
 
-def _data_summary(cfg: RunConfig, splits: Splits, tokenizer) -> dict:
+def _data_summary(cfg: RunConfig, splits: Splits, texts: dict[str, list[str]], tokenizer) -> dict:
     skipped = [{"file": r.source, "row": s.row, "reason": s.reason} for r in splits for s in r.skipped]
-    modality = get_modality(cfg.modality)
-    truncated = {p: count_truncated(tokenizer_texts(modality, cfg.model.tokenizer, getattr(splits, p)), tokenizer,
-                                    cfg.model.max_length) for p in ("train", "val", "test")}
+    truncated = {part: count_truncated(texts[part], tokenizer, cfg.model.max_length) for part in texts}
     if sum(truncated.values()):
         console.print(f"[yellow]warning:[/] inputs longer than model.max_length={cfg.model.max_length} "
                       f"tokens were truncated: {truncated}")
