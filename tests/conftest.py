@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import os
 import tempfile
+import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -66,6 +69,30 @@ def check_reader_contract(modality, filename: str, content: bytes, input_column:
             assert str(path) in str(exc)
             return
         assert len(records.inputs) == len(records.rows) == len(records.labels)
+
+
+def write_genome(path: Path, lengths: list[int], seed: int = 0, line: int = 60) -> dict[str, str]:
+    """A random FASTA genome (gzipped if the name ends .gz); returns the sequences by record name."""
+    rng = np.random.default_rng(seed)
+    sequences = {f"chr{i + 1}": "".join(rng.choice(list("ACGT"), n)) for i, n in enumerate(lengths)}
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "wt") as handle:
+        for name, seq in sequences.items():
+            handle.write(f">{name} some description\n")
+            handle.writelines(seq[i : i + line] + "\n" for i in range(0, len(seq), line))
+    return sequences
+
+
+def wait_for_checkpoint(run_dir, process, timeout=120):
+    """Block until an epoch checkpoint is fully written (trainer_state.json comes last)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if list((run_dir / "checkpoints").glob("checkpoint-*/trainer_state.json")):
+            return
+        if process.poll() is not None:
+            pytest.fail(f"training exited early: {process.stderr.read().decode()[-2000:]}")
+        time.sleep(0.05)
+    pytest.fail("no checkpoint appeared")
 
 
 @pytest.fixture(scope="session")

@@ -12,22 +12,10 @@ import yaml
 
 from biofm.errors import RunFolderError
 from biofm.train import resume, train
-from conftest import tiny_config
+from conftest import tiny_config, wait_for_checkpoint
 
 SETTINGS = dict(train={"epochs": 6, "batch_size": 8, "learning_rate": 1e-3, "patience": 6, "threads": 1},
                 model={"preset": "mini", "max_length": 96}, data={"augment": True})
-
-
-def wait_for_checkpoint(run_dir, process, timeout=120):
-    """Block until an epoch checkpoint is fully written (trainer_state.json comes last)."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if list((run_dir / "checkpoints").glob("checkpoint-*/trainer_state.json")):
-            return
-        if process.poll() is not None:
-            pytest.fail(f"training exited early: {process.stderr.read().decode()[-2000:]}")
-        time.sleep(0.05)
-    pytest.fail("no checkpoint appeared")
 
 
 def test_sigkill_then_resume_matches_uninterrupted(tmp_path):

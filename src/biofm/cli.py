@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from biofm import datasets as bundled
-from biofm.config import RunConfig
+from biofm.config import PretrainConfig, RunConfig
 from biofm.errors import BiofmError
 from biofm.progress import console
 
@@ -65,6 +65,33 @@ def train(
         result = run_training(RunConfig.from_file(config, set_ or []), out, overwrite=overwrite, baseline=baseline)
     show_metrics(result.metrics)
     console.print(f"run folder: [bold]{result.run_dir}[/] (training {result.metrics['seconds']['train']} s)")
+
+
+@app.command()
+@friendly
+def pretrain(
+    config: Annotated[Path | None, typer.Option(help="Pretraining config YAML (see configs/pretrain_*.yaml).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Checkpoint folder to create (e.g. models/smiles-mini).")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override, e.g. --set train.steps=100")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing checkpoint folder.")] = False,
+    resume: Annotated[Path | None, typer.Option(help="Continue an interrupted pretraining run.")] = None,
+) -> None:
+    """Masked-LM pretraining on an unlabelled corpus (streamed); writes a HuggingFace checkpoint + model card."""
+    from biofm.pretrain import pretrain as run_pretraining
+    from biofm.pretrain import resume_pretraining
+
+    if resume is not None:
+        if config or out or set_:
+            raise BiofmError("--resume takes only the checkpoint folder: its config.yaml is reused as it was")
+        result = resume_pretraining(resume)
+    elif config is None or out is None:
+        raise BiofmError("pretrain needs --config and --out (or --resume FOLDER)")
+    else:
+        result = run_pretraining(PretrainConfig.from_file(config, set_ or []), out, overwrite=overwrite)
+    m = result.metrics
+    console.print(f"validation masked-token accuracy {m['val_masked_accuracy']} · loss {m['val_loss']} · "
+                  f"{m['tokens_per_second']} tokens/s · peak memory {m['peak_memory_mb']} MB")
+    console.print(f"checkpoint: [bold]{result.out_dir}[/] (model card: README.md)")
 
 
 @app.command()

@@ -20,6 +20,7 @@ import yaml
 from biofm.errors import ConfigError
 
 SPLIT_NAMES = ("random", "stratified", "scaffold", "region", "group")
+ADAPTATIONS = ("full", "lora", "probe")
 
 
 @dataclass
@@ -72,8 +73,17 @@ class ModelConfig:
     dropout: float = 0.1
     pooling: str = "mean"  # "mean" over tokens, or "cls" (the first token)
     tokenizer: str | None = None  # modality-specific; DNA: kmer6 (overlapping), kmer6-disjoint, nucleotide
+    adaptation: str = "full"  # "full" fine-tuning, "lora" adapters (peft), or "probe" (frozen encoder, head only)
+    lora_rank: int = 8
+    lora_alpha: int = 16
+    lora_targets: list[str] = field(default_factory=lambda: ["query", "value"])  # module names inside the encoder
+    lora_merge: bool = False  # fold the adapters into the weights when saving (a plain model; no base needed)
 
     def __post_init__(self) -> None:
+        if self.adaptation not in ADAPTATIONS:
+            raise ConfigError(f"model.adaptation: expected one of {', '.join(ADAPTATIONS)}, got {self.adaptation!r}")
+        if self.adaptation == "lora" and self.lora_rank < 1:
+            raise ConfigError(f"model.lora_rank: must be at least 1, got {self.lora_rank}")
         if self.max_length < 8:
             raise ConfigError(f"model.max_length: must be at least 8, got {self.max_length}")
         if not 0 <= self.dropout < 1:
@@ -106,22 +116,15 @@ class TrainConfig:
             raise ConfigError(f"train.warmup_ratio: must be in [0, 1), got {self.warmup_ratio}")
 
 
-@dataclass
-class RunConfig:
-    """Everything a training run needs; ``config.yaml`` in a run folder is this, resolved."""
-
-    modality: str | None = None  # None: taken from data.dataset
-    data: DataConfig = field(default_factory=DataConfig)
-    model: ModelConfig = field(default_factory=ModelConfig)
-    train: TrainConfig = field(default_factory=TrainConfig)
-    baseline: bool = True  # fit the modality's classical baseline on the same split
+class YamlConfig:
+    """YAML in, typed dataclass out: shared by run and pretraining configs."""
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> RunConfig:
+    def from_dict(cls, raw: dict[str, Any]):
         return _build(cls, raw, prefix="")
 
     @classmethod
-    def from_file(cls, path: str | Path, overrides: list[str] | None = None) -> RunConfig:
+    def from_file(cls, path: str | Path, overrides: list[str] | None = None):
         """Load YAML, apply ``key.path=value`` overrides, validate."""
         path = Path(path)
         if not path.is_file():
@@ -139,6 +142,88 @@ class RunConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+@dataclass
+class RunConfig(YamlConfig):
+    """Everything a training run needs; ``config.yaml`` in a run folder is this, resolved."""
+
+    modality: str | None = None  # None: taken from data.dataset
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    baseline: bool = True  # fit the modality's classical baseline on the same split
+
+
+@dataclass
+class CorpusConfig:
+    """Unlabelled data for masked-LM pretraining, streamed so it may be far larger than memory.
+
+    ``files``: CSV/TSV (one item per row, ``input_column``), plain text (one item per line) or
+    FASTA (records cut into ``window``-character pieces); gzip allowed.  ``pkg:NAME/path`` points
+    inside an installed Python package (e.g. ``pkg:moses/dataset/data/train.csv.gz``).
+    """
+
+    files: list[str] = field(default_factory=list)
+    input_column: str | None = None  # None: the modality's default column, else the first column
+    window: int | None = None  # FASTA: piece length in characters; None: whole records
+    val_fraction: float = 0.01  # held out by a stable hash of the item (or genome block), never trained on
+    max_val: int = 2000  # validation items kept (read from the start of the stream)
+    vocab_sample: int = 200_000  # items read to build a from-scratch vocabulary
+    shuffle_buffer: int = 20_000  # items shuffled together while streaming
+    augment: bool = False  # modality augmentation (randomised SMILES, reverse complement)
+    description: str | None = None  # what the corpus is, for the model card
+    licence: str | None = None  # the corpus's licence, for the model card
+
+    def __post_init__(self) -> None:
+        if not 0 < self.val_fraction < 0.5:
+            raise ConfigError(f"corpus.val_fraction: must be in (0, 0.5), got {self.val_fraction}")
+        if self.window is not None and self.window < 8:
+            raise ConfigError(f"corpus.window: must be at least 8, got {self.window}")
+        for name in ("max_val", "vocab_sample", "shuffle_buffer"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"corpus.{name}: must be at least 1, got {getattr(self, name)}")
+
+
+@dataclass
+class PretrainSchedule:
+    """Optimisation for masked-LM pretraining, counted in steps (a corpus may never be seen whole)."""
+
+    steps: int = 10_000
+    batch_size: int = 64
+    learning_rate: float = 5e-4
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.05
+    mask_probability: float = 0.15
+    eval_every: int = 500  # steps between validation passes (masked-token loss and accuracy)
+    save_every: int = 500  # steps between checkpoints (a killed run resumes from the last one)
+    seed: int = 0
+    precision: str = "auto"
+    threads: int | None = None
+
+    def __post_init__(self) -> None:
+        TrainConfig(precision=self.precision, learning_rate=self.learning_rate, warmup_ratio=self.warmup_ratio)
+        for name in ("steps", "batch_size", "eval_every", "save_every"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"train.{name}: must be at least 1, got {getattr(self, name)}")
+        if not 0 < self.mask_probability < 1:
+            raise ConfigError(f"train.mask_probability: must be in (0, 1), got {self.mask_probability}")
+
+
+@dataclass
+class PretrainConfig(YamlConfig):
+    """A masked-LM pretraining run: corpus, encoder (preset, or a checkpoint to continue) and schedule."""
+
+    modality: str | None = None
+    corpus: CorpusConfig = field(default_factory=CorpusConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: PretrainSchedule = field(default_factory=PretrainSchedule)
+
+    def __post_init__(self) -> None:
+        if self.modality is None:
+            raise ConfigError("modality: required for pretraining (e.g. molecule, dna)")
+        if not self.corpus.files:
+            raise ConfigError("corpus.files: list at least one unlabelled data file")
 
 
 def apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ and loss depend only on the task's ``mode`` and number of outputs, never on the 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -28,12 +29,13 @@ PRESETS = {
     "base": dict(hidden_size=512, num_hidden_layers=6, num_attention_heads=8, intermediate_size=2048),
 }
 POOLINGS = ("mean", "cls")
+CHECKPOINT_INFO = "biofm.json"  # written by `biofm pretrain` beside config.json
 
 
-def preset_encoder(preset: str, vocab_size: int, pad_token_id: int, dropout: float) -> PreTrainedModel:
+def preset_config(preset: str, vocab_size: int, pad_token_id: int, dropout: float) -> BertConfig:
     if preset not in PRESETS:
         raise ConfigError(f"model.preset: unknown preset {preset!r} (known: {', '.join(PRESETS)})")
-    config = BertConfig(
+    return BertConfig(
         vocab_size=vocab_size,
         pad_token_id=pad_token_id,
         max_position_embeddings=512,
@@ -41,7 +43,24 @@ def preset_encoder(preset: str, vocab_size: int, pad_token_id: int, dropout: flo
         attention_probs_dropout_prob=dropout,
         **PRESETS[preset],
     )
-    return AutoModel.from_config(config)
+
+
+def preset_encoder(preset: str, vocab_size: int, pad_token_id: int, dropout: float) -> PreTrainedModel:
+    return AutoModel.from_config(preset_config(preset, vocab_size, pad_token_id, dropout))
+
+
+def checkpoint_info(name_or_path: str) -> dict:
+    """What a biofm-pretrained checkpoint says about itself (``biofm.json``: modality, tokenizer spec).
+
+    Other checkpoints (a hub id, a user's own model) carry no such file: an empty dict.
+    """
+    path = Path(name_or_path) / CHECKPOINT_INFO
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"model.pretrained: {path} is unreadable ({exc})") from None
 
 
 def pretrained_encoder(name_or_path: str) -> PreTrainedModel:
@@ -100,28 +119,63 @@ def build_predictor(cfg: ModelConfig, tokenizer, n_outputs: int, mode: str) -> P
     return Predictor(encoder, n_outputs, mode, cfg.pooling, cfg.dropout)
 
 
-def save_predictor(model: Predictor, run_dir: Path) -> None:
-    """Weights as safetensors plus the encoder's config, so loading needs no network and no code."""
-    model.encoder.config.save_pretrained(run_dir / "encoder")
+def save_predictor(model: Predictor, run_dir: Path, adaptation: str = "full", base: str | None = None) -> None:
+    """Weights as safetensors plus the encoder's config, so loading needs no network and no code.
+
+    A LoRA run (adapters not merged) stores only the adapters and the head, plus a pointer to the
+    base checkpoint (``base``) they apply to.
+    """
+    from biofm.adaptation import is_adapter, save_adapter
+
+    adapter = is_adapter(model)
+    encoder_config = model.encoder.get_base_model().config if adapter else model.encoder.config
+    encoder_config.save_pretrained(run_dir / "encoder")
     head = {"n_outputs": model.head[-1].out_features, "mode": model.mode, "pooling": model.pooling,
-            "dropout": model.head[0].p}
+            "dropout": model.head[0].p, "adaptation": adaptation, "base": base if adapter else None}
     with atomic_path(run_dir / "head.json") as tmp:
         tmp.write_text(json.dumps(head, indent=2))
-    state = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
+    state = save_adapter(model, run_dir) if adapter else {
+        k: v.detach().contiguous() for k, v in model.state_dict().items()}
     with atomic_path(run_dir / "model.safetensors") as tmp:
         save_file(state, str(tmp), metadata={"format": "biofm-predictor"})
 
 
 def load_predictor(run_dir: Path) -> Predictor:
+    from biofm.adaptation import load_adapter_encoder
+
     try:
         head = json.loads((run_dir / "head.json").read_text())
-        encoder = AutoModel.from_config(AutoConfig.from_pretrained(run_dir / "encoder"))
+        adapter = head.get("base") is not None
+        encoder = (load_adapter_encoder(run_dir, head["base"]) if adapter
+                   else AutoModel.from_config(AutoConfig.from_pretrained(run_dir / "encoder")))
         model = Predictor(encoder, head["n_outputs"], head["mode"], head["pooling"], head["dropout"])
         missing, unexpected = model.load_state_dict(load_file(run_dir / "model.safetensors"), strict=False)
     except (OSError, KeyError, ValueError, json.JSONDecodeError) as exc:
         raise RunFolderError(f"{run_dir}: cannot load the model ({exc})") from None
+    if adapter:  # the encoder came from the base + adapters; the file holds the head
+        missing = [k for k in missing if k.startswith("head.")]
     if missing or unexpected:
         raise RunFolderError(
             f"{run_dir}: weights do not match the model (missing {missing[:3]}, unexpected {unexpected[:3]})"
         )
     return model.eval()
+
+
+def adopt_checkpoint(cfg: ModelConfig, modality: str) -> ModelConfig:
+    """Take the tokenizer spec a biofm checkpoint was pretrained with; refuse a contradicting one.
+
+    A DNA checkpoint pretrained on disjoint 6-mers reads garbage if fine-tuned on overlapping ones,
+    and a SMILES checkpoint cannot read DNA: both are config mistakes, reported before any work.
+    """
+    if not cfg.pretrained:
+        return cfg
+    local = Path(cfg.pretrained)
+    pretrained = str(local.absolute()) if local.is_dir() else cfg.pretrained  # still found from another cwd
+    info = checkpoint_info(pretrained)
+    if info.get("modality") not in (None, modality):
+        raise ConfigError(f"model.pretrained: {cfg.pretrained} was pretrained on {info['modality']}, not {modality}")
+    spec = info.get("tokenizer")
+    if spec is not None and cfg.tokenizer not in (None, spec):
+        raise ConfigError(f"model.tokenizer: {cfg.tokenizer!r} contradicts {cfg.pretrained}, which was "
+                          f"pretrained with {spec!r}; leave model.tokenizer unset")
+    return replace(cfg, pretrained=pretrained, tokenizer=cfg.tokenizer or spec)

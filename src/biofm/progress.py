@@ -10,10 +10,13 @@ console = Console(stderr=True)
 
 
 class RichProgress(TrainerCallback):
-    """Replaces the Trainer's tqdm bar; prints the validation metrics of each epoch."""
+    """Replaces the Trainer's tqdm bar; prints the validation metrics at each evaluation.
 
-    def __init__(self, primary_metric: str):
-        self.primary = primary_metric
+    ``unit`` says how evaluations are counted: per "epoch" (fine-tuning) or per "step" (pretraining).
+    """
+
+    def __init__(self, primary_metric: str, unit: str = "epoch"):
+        self.primary, self.unit = primary_metric, unit
         self.progress: Progress | None = None
         self.task_id = None
         self.last_loss: float | None = None
@@ -38,7 +41,10 @@ class RichProgress(TrainerCallback):
         value = (metrics or {}).get(f"eval_{self.primary}")
         shown = f"{value:.4f}" if isinstance(value, float) else "n/a"
         loss = f"{self.last_loss:.4f}" if self.last_loss is not None else "n/a"
-        line = f"epoch {state.epoch:5.1f}  train loss {loss}  val {self.primary} {shown}"
+        where = f"epoch {state.epoch:5.1f}" if self.unit == "epoch" else f"step {state.global_step:>7}"
+        val_loss = (metrics or {}).get("eval_loss")
+        shown_loss = f"  val loss {val_loss:.4f}" if self.unit == "step" and val_loss is not None else ""
+        line = f"{where}  train loss {loss}{shown_loss}  val {self.primary} {shown}"
         self.progress.update(self.task_id, note=f"val {self.primary} {shown}")
         console.print(line)
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from biofm.config import RunConfig
+from biofm.config import RunConfig, YamlConfig
 from biofm.errors import BiofmError, RunFolderError
 
 FORMAT_VERSION = 1  # bump when a run folder written by an older biofm can no longer be read
@@ -163,14 +163,14 @@ def last_checkpoint(folder: Path) -> Path | None:
     return None
 
 
-def read_run_config(run_dir: Path) -> RunConfig:
-    """The run's resolved ``RunConfig`` (provenance stripped)."""
+def read_run_config(run_dir: Path, kind: type[YamlConfig] = RunConfig) -> Any:
+    """The run's resolved config, a ``RunConfig`` unless ``kind`` says otherwise (provenance stripped)."""
     try:
         raw = yaml.safe_load((Path(run_dir) / "config.yaml").read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise RunFolderError(f"{run_dir}: cannot read config.yaml ({exc})") from None
     raw.pop("provenance", None)
-    return RunConfig.from_dict(raw)
+    return kind.from_dict(raw)
 
 
 def check_data_unchanged(run_dir: Path, data_files: list[str]) -> None:

@@ -16,6 +16,7 @@ import pandas as pd
 from biofm.errors import DataError
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".jsonl", ".json", ".parquet")
+FASTA_SUFFIXES = (".fa", ".fasta", ".fna", ".fas")
 
 
 def base_suffix(path: Path) -> str:

@@ -19,6 +19,15 @@ import torch
 import transformers
 from transformers import AutoTokenizer, EarlyStoppingCallback, PrinterCallback, Trainer, TrainingArguments
 
+from biofm.adaptation import (
+    CachedFeatures,
+    HeadOnly,
+    adapt,
+    check_adaptation,
+    finish,
+    stack_features,
+    trainable_fraction,
+)
 from biofm.baselines import run_baseline
 from biofm.config import RunConfig
 from biofm.datasets import resolve
@@ -27,7 +36,7 @@ from biofm.errors import ConfigError
 from biofm.inference import predict_outputs, tokenizer_texts
 from biofm.metrics import GREATER_IS_BETTER, compute_metrics
 from biofm.modalities import get_modality
-from biofm.model import build_predictor, save_predictor
+from biofm.model import adopt_checkpoint, build_predictor, save_predictor
 from biofm.progress import RichProgress, console
 from biofm.report import write_report
 from biofm.runs import (
@@ -64,6 +73,8 @@ def train(config: RunConfig, out: str | Path, overwrite: bool = False, baseline:
     after every epoch, so an interrupted run continues with ``resume``.
     """
     cfg = resolve(config)
+    cfg = replace(cfg, model=adopt_checkpoint(cfg.model, cfg.modality))
+    check_adaptation(cfg.model)
     if baseline is not None:
         cfg = replace(cfg, baseline=baseline)
     run_dir = prepare_run_dir(Path(out), overwrite)
@@ -108,16 +119,17 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> dict:
     task = Task.fit(cfg.data.task, cfg.data.label_columns, splits.train)
     texts = {p: tokenizer_texts(modality, cfg.model.tokenizer, getattr(splits, p)) for p in ("train", "val", "test")}
     tokenizer = _tokenizer(cfg, modality, texts["train"])
-    model = build_predictor(cfg.model, tokenizer, task.n_outputs, task.mode)
+    model = adapt(build_predictor(cfg.model, tokenizer, task.n_outputs, task.mode), cfg.model)
     primary = modality.primary_metric(task.kind)
+    fit_start = time.perf_counter()
     trainer = _trainer(cfg, run_dir, model, tokenizer, task, splits, texts, primary, modality)
     console.print(f"[bold]biofm[/] {cfg.modality} · {task.mode} · train {len(splits.train)} / val "
-                  f"{len(splits.val)} / test {len(splits.test)} · {_param_count(model)} parameters · "
+                  f"{len(splits.val)} / test {len(splits.test)} · {_param_count(model)} parameters "
+                  f"({cfg.model.adaptation}, {trainable_fraction(model):.1%} trained) · "
                   f"{'bf16' if trainer.args.bf16 else 'fp32'}")
-    fit_start = time.perf_counter()
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     fit_seconds = time.perf_counter() - fit_start
-    model = trainer.model.eval()
+    model = model.eval()  # the Trainer trained it in place (a probe trains the shared head)
 
     metrics: dict = {"primary_metric": primary, "warnings": []}
     outputs = {}
@@ -132,8 +144,10 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> dict:
     metrics["data"] = _data_summary(cfg, splits, texts, tokenizer)
     metrics["seconds"] = {"train": round(fit_seconds, 1), "total": round(time.perf_counter() - started, 1)}
     metrics["epochs_run"] = round(float(trainer.state.epoch or 0), 2)
+    metrics["adaptation"] = {"method": cfg.model.adaptation, "trainable_fraction": round(trainable_fraction(model), 5)}
+    model = finish(model, cfg.model)
 
-    _save(run_dir, model, tokenizer, task, splits, outputs, metrics)
+    _save(run_dir, cfg, model, tokenizer, task, splits, outputs, metrics)
     write_json(run_dir / "history.json", trainer.state.log_history)
     write_report(run_dir)
     return metrics
@@ -154,8 +168,9 @@ def _trainer(
     cfg: RunConfig, run_dir: Path, model, tokenizer, task: Task, splits: Splits, texts: dict[str, list[str]],
     primary: str, modality,
 ) -> Trainer:
-    t = cfg.train
     spec = cfg.model.tokenizer
+    if cfg.model.adaptation == "probe":
+        return _probe_trainer(cfg, run_dir, model, tokenizer, task, splits, texts, primary)
     if cfg.data.augment:  # a fresh variant per access, prepared for the tokenizer after augmenting
         train_set = EncodedDataset(splits.train.inputs, task.encode(splits.train), tokenizer, cfg.model.max_length,
                                    augment=lambda x, rng: modality.tokenizer_text(modality.augment(x, rng), spec))
@@ -164,6 +179,27 @@ def _trainer(
                                    tokenizer, cfg.model.max_length)
     val_targets = task.encode(splits.val)
     val_set = EncodedDataset(texts["val"], val_targets, tokenizer, cfg.model.max_length)
+    return _hf_trainer(cfg, run_dir, model, task, train_set, val_set, val_targets, primary,
+                       Collator(tokenizer.pad_token_id), group_by_length=True)
+
+
+def _probe_trainer(cfg: RunConfig, run_dir: Path, model, tokenizer, task: Task, splits: Splits,
+                   texts: dict[str, list[str]], primary: str) -> Trainer:
+    """Head-only training on embeddings the frozen encoder computes once (no augmentation: one pass)."""
+    if cfg.data.augment:
+        console.print("[yellow]warning:[/] data.augment is ignored by adaptation: probe (embeddings are cached once)")
+    bf16 = use_bf16(cfg.train.precision)
+    console.print("embedding the training and validation sets once with the frozen encoder …")
+    val_targets = task.encode(splits.val)
+    train_set = CachedFeatures(model, texts["train"], task.encode(splits.train), tokenizer, cfg.model.max_length, bf16)
+    val_set = CachedFeatures(model, texts["val"], val_targets, tokenizer, cfg.model.max_length, bf16)
+    return _hf_trainer(cfg, run_dir, HeadOnly(model), task, train_set, val_set, val_targets, primary,
+                       stack_features, group_by_length=False)
+
+
+def _hf_trainer(cfg: RunConfig, run_dir: Path, model, task: Task, train_set, val_set, val_targets: np.ndarray,
+                primary: str, collator, group_by_length: bool) -> Trainer:
+    t = cfg.train
     selector = primary if _defined_on(task, val_targets, primary) else "loss"
     if selector == "loss":
         console.print(f"[yellow]warning:[/] {primary} is undefined on the validation split (one class); "
@@ -192,7 +228,7 @@ def _trainer(
         disable_tqdm=True,
         remove_unused_columns=False,
         label_names=["labels"],
-        train_sampling_strategy="group_by_length",
+        train_sampling_strategy="group_by_length" if group_by_length else "random",
     )
 
     def score(prediction) -> dict:
@@ -204,7 +240,7 @@ def _trainer(
         args=args,
         train_dataset=train_set,
         eval_dataset=val_set,
-        data_collator=Collator(tokenizer.pad_token_id),
+        data_collator=collator,
         compute_metrics=score,
         callbacks=[EarlyStoppingCallback(early_stopping_patience=t.patience), RichProgress(selector)],
     )
@@ -219,8 +255,9 @@ def _defined_on(task: Task, targets: np.ndarray, metric: str) -> bool:
     return values.get(metric) is not None
 
 
-def _save(run_dir: Path, model, tokenizer, task: Task, splits: Splits, outputs: dict, metrics: dict) -> None:
-    save_predictor(model, run_dir)
+def _save(run_dir: Path, cfg: RunConfig, model, tokenizer, task: Task, splits: Splits, outputs: dict,
+          metrics: dict) -> None:
+    save_predictor(model, run_dir, cfg.model.adaptation, cfg.model.pretrained)
     tokenizer.save_pretrained(str(run_dir / "tokenizer"))
     write_json(run_dir / "labels.json", task.to_json())
     write_json(run_dir / "splits.json", {p: {"source": getattr(splits, p).source, "rows": getattr(splits, p).rows}

@@ -20,10 +20,9 @@ from transformers import PreTrainedTokenizerFast
 
 from biofm.errors import ConfigError, DataError
 from biofm.modalities.base import InvalidInput, register
-from biofm.tables import base_suffix, check_readable, read_table
+from biofm.tables import FASTA_SUFFIXES, base_suffix, check_readable, read_table
 from biofm.tokenization import word_level_tokenizer
 
-FASTA_SUFFIXES = (".fa", ".fasta", ".fna", ".fas")
 BASES = "ACGT"
 ALLOWED = set("ACGTN")
 _COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
