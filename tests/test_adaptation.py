@@ -58,5 +58,5 @@ def test_adapters_need_a_pretrained_encoder(tmp_path):
     with pytest.raises(ConfigError, match="adapts a pretrained encoder"):
         train(tiny_config(model={"adaptation": "lora"}), tmp_path / "run")
     assert not (tmp_path / "run").exists()  # refused before any folder is made
-    with pytest.raises(ConfigError, match="model.adaptation"):
+    with pytest.raises(ConfigError, match=r"model\.adaptation"):
         tiny_config(model={"adaptation": "prefix"})

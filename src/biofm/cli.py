@@ -18,6 +18,7 @@ from biofm.config import PretrainConfig, RunConfig
 from biofm.errors import BiofmError
 from biofm.progress import console
 
+ENGINE_HELP = "torch, or an exported graph: onnx / onnx-int8 (see `biofm export`)."
 app = typer.Typer(help="Adapt foundation models to molecules, DNA and clinical text.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 datasets_app = typer.Typer(help="Bundled datasets (offline, with licence and provenance).", no_args_is_help=True)
@@ -100,11 +101,12 @@ def evaluate(
     run_dir: Annotated[Path, typer.Argument(help="A finished run folder.")],
     data: Annotated[Path, typer.Option(help="Labelled file with the run's columns.")],
     skip_invalid: Annotated[bool, typer.Option(help="Skip invalid rows (counted) instead of failing.")] = False,
+    engine: Annotated[str, typer.Option(help=ENGINE_HELP)] = "torch",
 ) -> None:
     """Metrics of a trained run on a labelled file (saved under RUN_DIR/evaluations/)."""
     from biofm.predict import evaluate as run_evaluation
 
-    result = run_evaluation(run_dir, data, skip_invalid=skip_invalid)
+    result = run_evaluation(run_dir, data, skip_invalid=skip_invalid, engine=engine)
     show_metrics({"primary_metric": None, data.name: result["metrics"], "warnings": result["warnings"]})
     console.print(f"{result['n']} rows evaluated, {result['skipped_rows']} skipped")
 
@@ -118,17 +120,40 @@ def predict(
     input_column: Annotated[str | None, typer.Option(help="Column with the inputs (default: as in training).")] = None,
     skip_invalid: Annotated[bool, typer.Option(help="Skip invalid rows (counted) instead of failing.")] = False,
     show: Annotated[bool, typer.Option(help="Print the predictions as a table.")] = False,
+    engine: Annotated[str, typer.Option(help=ENGINE_HELP)] = "torch",
 ) -> None:
     """Predict new inputs with a trained run; writes probabilities or values per row."""
     from biofm.predict import predict as run_prediction
 
-    frame = run_prediction(run_dir, input, output, skip_invalid=skip_invalid, input_column=input_column)
+    frame = run_prediction(run_dir, input, output, skip_invalid=skip_invalid, input_column=input_column,
+                           engine=engine)
     if show:
         table = Table(*map(str, frame.columns))
         for row in frame.head(50).itertuples(index=False):
             table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
         console.print(table)
     console.print(f"{len(frame)} predictions written to {output}")
+
+
+@app.command()
+@friendly
+def export(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run folder.")],
+    format: Annotated[str, typer.Option(help="Export format (onnx).")] = "onnx",
+    quantize: Annotated[str | None, typer.Option(help="Also write a dynamically quantised model: int8.")] = None,
+) -> None:
+    """Export a run to ONNX (optionally int8) and check it against PyTorch on the validation split."""
+    from biofm.export import export as run_export
+
+    if format != "onnx":
+        raise BiofmError(f"--format: only onnx is supported, got {format!r}")
+    parity = run_export(run_dir, quantize=quantize)
+    for engine in ("onnx", "onnx-int8"):
+        if engine in parity:
+            p = parity[engine]
+            console.print(f"{engine:10} {p['file']} ({p['megabytes']} MB): max |Δlogit| "
+                          f"{p['max_abs_logit_difference']:.2e}, metric Δ {p['metric_delta']}")
+    console.print(f"parity on {parity['n_validation']} validation inputs written to {run_dir}/export/parity.json")
 
 
 @app.command()

@@ -93,7 +93,7 @@ def predict_logits(model: torch.nn.Module, inputs: list[str], tokenizer: PreTrai
     dataset = EncodedDataset(inputs, None, tokenizer, max_length)
     order = np.argsort([len(ids) for ids in dataset.encoded], kind="stable")
     collate = Collator(tokenizer.pad_token_id)
-    device = next(model.parameters()).device
+    device = getattr(model, "device", None) or next(model.parameters()).device  # ONNX graphs name theirs
     chunks = []
     for start in range(0, len(order), batch_size):
         batch = collate([dataset[i] for i in order[start : start + batch_size]])

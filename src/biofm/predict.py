@@ -55,25 +55,31 @@ class LoadedRun:
         return records
 
 
-def load_run(run_dir: str | Path) -> LoadedRun:
+def load_run(run_dir: str | Path, engine: str = "torch") -> LoadedRun:
+    """A finished run, predicting with PyTorch or (``engine`` onnx / onnx-int8) its exported graph."""
     run_dir = check_run(run_dir)
     config = read_run_config(run_dir)
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(run_dir / "tokenizer"))
     except (OSError, ValueError) as exc:
         raise RunFolderError(f"{run_dir}: cannot load tokenizer/ ({exc})") from None
-    return LoadedRun(run_dir, config, Task.from_json(read_json(run_dir / "labels.json")),
-                     get_modality(config.modality), tokenizer, load_predictor(run_dir))
+    run = LoadedRun(run_dir, config, Task.from_json(read_json(run_dir / "labels.json")),
+                    get_modality(config.modality), tokenizer, load_predictor(run_dir))
+    if engine != "torch":
+        from biofm.export import engine_model
+
+        run.model = engine_model(run, engine)
+    return run
 
 
 def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path,
-            skip_invalid: bool = False, input_column: str | None = None) -> pd.DataFrame:
+            skip_invalid: bool = False, input_column: str | None = None, engine: str = "torch") -> pd.DataFrame:
     """Predict every input in ``input_path``; write a CSV with probabilities / values per row.
 
     Labels in the file, if any, are ignored.  Invalid inputs fail with file + row, or are
     skipped and counted with ``skip_invalid``.
     """
-    run = load_run(run_dir)
+    run = load_run(run_dir, engine)
     records = run.read(input_path, with_labels=False, skip_invalid=skip_invalid, input_column=input_column)
     frame = write_predictions(Path(output_path), run.task, records, run.outputs(records.inputs))
     if records.skipped:
@@ -82,12 +88,13 @@ def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path
     return frame
 
 
-def evaluate(run_dir: str | Path, data_path: str | Path, skip_invalid: bool = False) -> dict:
+def evaluate(run_dir: str | Path, data_path: str | Path, skip_invalid: bool = False, engine: str = "torch") -> dict:
     """Metrics of a finished run on a labelled file; saved as ``evaluations/<file>.json`` in the run."""
-    run = load_run(run_dir)
+    run = load_run(run_dir, engine)
     records = run.read(data_path, with_labels=True, skip_invalid=skip_invalid)
     metrics, notes = compute_metrics(run.task, run.task.encode(records), run.outputs(records.inputs))
     result = {"data": str(data_path), "n": len(records), "skipped_rows": len(records.skipped),
               "metrics": metrics, "warnings": notes}
-    write_json(run.run_dir / "evaluations" / f"{Path(data_path).name}.json", result)
+    suffix = "" if engine == "torch" else f".{engine}"
+    write_json(run.run_dir / "evaluations" / f"{Path(data_path).name}{suffix}.json", result)
     return result
