@@ -156,6 +156,37 @@ def export(
     console.print(f"parity on {parity['n_validation']} validation inputs written to {run_dir}/export/parity.json")
 
 
+@app.command("bench")
+@friendly
+def bench_command(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run folder (its data and model are measured).")],
+    out: Annotated[Path, typer.Option(help="Where to write the JSON results.")] = Path("bench.json"),
+    steps: Annotated[int, typer.Option(help="Timed training steps per trainer.")] = 40,
+    preset: Annotated[str, typer.Option(help="Model size for the training comparison.")] = "small",
+    items: Annotated[int, typer.Option(help="Batch-1 predictions timed per inference engine.")] = 200,
+) -> None:
+    """Measure training and inference speed side by side (our trainer vs plain HF; PyTorch vs ONNX)."""
+    from biofm.bench import bench
+
+    console.print("measuring: matmul peak, two trainers, four inference engines (each in its own process) …")
+    result = bench(run_dir, out, steps=steps, preset=preset, latency_items=items)
+    t = result["training"]
+    table = Table("training", "samples/s", "GFLOP/s", "of peak", "peak MB")
+    for name in ("plain_hf_fp32", "biofm"):
+        r = t[name]
+        table.add_row(name, str(r["samples_per_second"]), str(r["gflops"]), f"{r['utilisation_of_peak']:.0%}",
+                      str(r["peak_memory_mb"]))
+    console.print(table)
+    console.print(f"training speed-up {t['speedup']}x · matmul peak {result['matmul_peak_gflops']} GFLOP/s")
+    table = Table("inference", "p50 ms", "p99 ms", "speed-up", "batch-64 /s", "ratio", "val Δ", "peak MB")
+    for name, r in result["inference"].items():
+        table.add_row(name, str(r["latency_ms_p50"]), str(r["latency_ms_p99"]), f"{r['latency_speedup']}x",
+                      str(r["batch64_items_per_second"]), f"{r['throughput_ratio']}x", f"{r['metric_delta']:+.4f}",
+                      str(r["peak_memory_mb"]))
+    console.print(table)
+    console.print(f"written to {out}")
+
+
 @app.command()
 @friendly
 def report(run_dir: Annotated[Path, typer.Argument(help="A finished run folder.")]) -> None:
