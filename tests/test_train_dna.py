@@ -4,40 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from biofm.config import RunConfig
 from biofm.predict import load_run, predict
-from biofm.train import train
-
-MOTIF = "TGACTCAG"
-
-
-@pytest.fixture(scope="module")
-def motif_fasta(tmp_path_factory):
-    rng = np.random.default_rng(0)
-    lines = []
-    for i in range(48):
-        sequence = list(rng.choice(list("ACGT"), 40))
-        if i % 2:
-            start = rng.integers(0, 40 - len(MOTIF))
-            sequence[start : start + len(MOTIF)] = MOTIF
-        lines += [f">chr{i % 6 + 1}:{i * 100}-{i * 100 + 40} label={'yes' if i % 2 else 'no'}", "".join(sequence)]
-    path = tmp_path_factory.mktemp("dna") / "motif.fa"
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
-@pytest.fixture(scope="module")
-def motif_run(motif_fasta, tmp_path_factory):
-    cfg = RunConfig.from_dict({
-        "modality": "dna",
-        "data": {"train": str(motif_fasta), "val": str(motif_fasta), "test": str(motif_fasta),
-                 "label_columns": ["label"], "task": "classification", "augment": True, "tta": True,
-                 "window": 40, "window_stride": 20},
-        "model": {"preset": "mini", "tokenizer": "kmer3", "max_length": 64, "dropout": 0.0},
-        "train": {"epochs": 40, "batch_size": 8, "learning_rate": 1e-3, "patience": 40, "warmup_ratio": 0.0,
-                  "threads": 2},
-    })
-    return train(cfg, tmp_path_factory.mktemp("runs") / "motif")
+from conftest import MOTIF
 
 
 def test_learns_a_planted_motif(motif_run):

@@ -156,6 +156,38 @@ def export(
     console.print(f"parity on {parity['n_validation']} validation inputs written to {run_dir}/export/parity.json")
 
 
+@app.command()
+@friendly
+def explain(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run folder.")],
+    output: Annotated[Path, typer.Option(help="Folder for the pictures, explanations.jsonl and index.html.")],
+    input: Annotated[Path | None, typer.Option(help="File of inputs, read like `biofm predict` reads it.")] = None,
+    item: Annotated[str | None, typer.Option("--item", "--smiles", "--sequence", "--text",
+                                             help="One input to explain instead of a file.")] = None,
+    target: Annotated[str | None, typer.Option(help="Output to explain (default: the predicted class).")] = None,
+    steps: Annotated[int, typer.Option(help="Integrated-gradients steps.")] = 50,
+    limit: Annotated[int, typer.Option(help="Explain at most this many inputs of the file.")] = 100,
+) -> None:
+    """Per-token attributions (Integrated Gradients) shown on atoms, bases (+ JASPAR motifs) or words."""
+    from biofm.explain import explain as run_explain
+    from biofm.explain import explain_file
+
+    if (input is None) == (item is None):
+        raise BiofmError("explain needs exactly one of --input FILE or --item/--smiles/--sequence/--text")
+    if item is not None:
+        explanations = run_explain(run_dir, [item], output, target=target, steps=steps)
+    else:
+        explanations = explain_file(run_dir, input, output, target=target, steps=steps, limit=limit)
+    for e in explanations[:10]:
+        top = sorted(zip(e.tokens, e.token_scores, strict=True), key=lambda t: -abs(t[1]))[:5]
+        console.print(f"{e.input[:60]} → {e.explained_output} {e.prediction[e.explained_output]:.3f}; top tokens: "
+                      + ", ".join(f"{t} {s:+.3f}" for t, s in top), highlight=False)
+        if e.view.get("motifs"):
+            m = e.view["motifs"][0]
+            console.print(f"   strongest window {e.view['window_sequence']} ~ {m['name']} ({m['relative_score']:.2f})")
+    console.print(f"{len(explanations)} explanation(s) in {output}/ (open index.html)")
+
+
 @app.command("bench")
 @friendly
 def bench_command(

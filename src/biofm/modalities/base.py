@@ -47,6 +47,15 @@ class Modality(Protocol):
     def tokenizer_text(self, item: str, spec: str | None) -> str:
         """The text handed to the tokenizer (overlapping k-mers need spacing); may raise ``InvalidInput``."""
 
+    def char_map(self, item: str, spec: str | None) -> list[int]:
+        """For each character of ``tokenizer_text(item)``, the position in ``item`` it came from (-1: none)."""
+
+    def render_explanation(self, item: str, scores: np.ndarray, stem: Path) -> dict:
+        """Show per-character attributions as a person reads the input; files are written as ``stem.*``.
+
+        Returns what was made: ``files`` (paths), optionally ``html`` and modality facts (e.g. motifs).
+        """
+
     def views(self, item: str) -> list[str]:
         """Label-preserving views averaged at prediction time when ``data.tta`` is on (DNA: both strands)."""
 

@@ -6,6 +6,7 @@ import gzip
 import itertools
 import re
 from collections.abc import Mapping
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,8 @@ from transformers import PreTrainedTokenizerFast
 
 from biofm.errors import ConfigError, DataError
 from biofm.modalities.base import InvalidInput, register
+from biofm.motifs import best_matches
+from biofm.runs import atomic_path
 from biofm.tables import FASTA_SUFFIXES, base_suffix, check_readable, read_table
 from biofm.tokenization import word_level_tokenizer
 
@@ -29,6 +32,7 @@ _COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
 _REGION = re.compile(r"^(?P<chrom>[^:\s]+):(?P<start>\d+)-(?P<end>\d+)")
 _SPEC = re.compile(r"^(?:kmer(?P<k>\d)(?P<disjoint>-disjoint)?|nucleotide)$")
 DEFAULT_SPEC = "kmer6"
+MOTIF_WINDOW = 20  # bases matched against JASPAR: most vertebrate TF motifs are 6-20 bp
 
 
 def reverse_complement(sequence: str) -> str:
@@ -97,6 +101,26 @@ class DnaModality:
             raise InvalidInput(f"sequence of {len(item)} bases is shorter than k={k}")
         return kmer_text(item, k, overlapping)
 
+    def char_map(self, item: str, spec: str | None) -> list[int]:
+        """``kmer_text`` writes k-mer j as k characters then a space; k-mer j starts at base j (overlapping)
+        or j·k (disjoint)."""
+        k, overlapping = parse_spec(spec)
+        text = kmer_text(item, k, overlapping)
+        out = []
+        for c in range(len(text)):
+            j, within = divmod(c, k + 1)
+            out.append(-1 if within == k else (j if overlapping else j * k) + within)
+        return out
+
+    def render_explanation(self, item: str, scores: np.ndarray, stem: Path) -> dict:
+        """A per-base track; the strongest window is matched against JASPAR motifs."""
+        start, end = strongest_window(scores, MOTIF_WINDOW)
+        motifs = [asdict(m) for m in best_matches(item[start:end])]
+        path = stem.with_suffix(".png")
+        plot_track(item, scores, (start, end), motifs[:1], path)
+        return {"files": [str(path)], "top_window": [start, end], "window_sequence": item[start:end],
+                "motifs": motifs}
+
     def augment(self, item: str, rng: np.random.Generator) -> str:
         return reverse_complement(item) if rng.random() < 0.5 else item
 
@@ -119,6 +143,39 @@ class DnaModality:
 
     def primary_metric(self, task_kind: str) -> str:
         return "mcc" if task_kind == "classification" else "rmse"
+
+
+def strongest_window(scores: np.ndarray, width: int) -> tuple[int, int]:
+    """The ``width``-base window with the largest summed positive attribution."""
+    if len(scores) <= width:
+        return 0, len(scores)
+    sums = np.convolve(np.clip(scores, 0, None), np.ones(width), mode="valid")
+    start = int(np.argmax(sums))
+    return start, start + width
+
+
+def plot_track(sequence: str, scores: np.ndarray, window: tuple[int, int], motifs: list[dict], path: Path) -> None:
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(min(14, 3 + len(sequence) / 25), 2.6), dpi=110)
+    ax.bar(range(len(scores)), scores, width=1.0, color=np.where(scores >= 0, "#c0392b", "#2c7fb8"))
+    ax.axvspan(window[0] - 0.5, window[1] - 0.5, color="#f1c40f", alpha=0.25, label="strongest window")
+    title = f"best JASPAR match: {motifs[0]['name']} ({motifs[0]['relative_score']:.2f})" if motifs else ""
+    ax.set(xlabel="position (bp)", ylabel="attribution", title=title, xlim=(-1, len(scores)))
+    if len(sequence) <= 80:
+        ax.set_xticks(range(len(sequence)), list(sequence), fontsize=7, family="monospace")
+    ax.legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(buffer.getvalue())
 
 
 def read_fasta(path: Path) -> pd.DataFrame:

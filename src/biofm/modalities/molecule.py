@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from rdkit import Chem, RDLogger
 from rdkit.Chem import rdFingerprintGenerator
+from rdkit.Chem.Draw import SimilarityMaps, rdMolDraw2D
 from rdkit.Chem.Scaffolds import MurckoScaffold
 from sklearn.base import BaseEstimator
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
@@ -20,6 +21,7 @@ from transformers import PreTrainedTokenizerFast
 
 from biofm.errors import ConfigError, DataError
 from biofm.modalities.base import InvalidInput, register
+from biofm.runs import atomic_path
 from biofm.tables import base_suffix, check_readable, read_table
 from biofm.tokenization import word_level_tokenizer
 
@@ -40,11 +42,22 @@ _BASE_UNITS = [
       for form in _BRACKET_FORMS),
     "[Na+]", "[K+]", "[Li+]", "[Ca+2]", "[Mg+2]", "[Zn+2]", "[Cl-]", "[Br-]", "[I-]", "[F-]", "[2H]", "[H]", "[se]",
 ]
+_ORGANIC_ATOMS = {"B", "C", "N", "O", "S", "P", "F", "Cl", "Br", "I", "b", "c", "n", "o", "s", "p"}
 _ECFP4 = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
 
 
 def smiles_units(smiles: str) -> list[str]:
     return _SMILES_UNITS.findall(smiles)
+
+
+def atom_scores(smiles: str, scores: np.ndarray) -> list[float]:
+    """Per-atom sums of per-character scores: atoms appear in a SMILES in RDKit's atom order."""
+    out = []
+    for match in _SMILES_UNITS.finditer(smiles):
+        unit = match.group()
+        if unit.startswith("[") or unit in _ORGANIC_ATOMS:
+            out.append(float(scores[match.start() : match.end()].sum()))
+    return out
 
 
 def parse_smiles(smiles: str) -> Chem.Mol:
@@ -91,6 +104,24 @@ class MoleculeModality:
 
     def tokenizer_text(self, item: str, spec: str | None) -> str:
         return item
+
+    def char_map(self, item: str, spec: str | None) -> list[int]:
+        return list(range(len(item)))  # the tokenizer reads the SMILES itself
+
+    def render_explanation(self, item: str, scores: np.ndarray, stem: Path) -> dict:
+        """Atoms coloured by attribution on an RDKit drawing (SVG)."""
+        mol = parse_smiles(item)
+        weights = atom_scores(item, scores)
+        if len(weights) != mol.GetNumAtoms():  # e.g. explicit [H] atoms RDKit merged: no drawing, scores stay
+            return {"files": [], "atom_scores": weights}
+        drawer = rdMolDraw2D.MolDraw2DSVG(420, 320)
+        SimilarityMaps.GetSimilarityMapFromWeights(mol, [float(w) for w in weights], draw2d=drawer,
+                                                   colorMap="bwr")
+        drawer.FinishDrawing()
+        path = stem.with_suffix(".svg")
+        with atomic_path(path) as tmp:
+            tmp.write_text(drawer.GetDrawingText(), encoding="utf-8")
+        return {"files": [str(path)], "atom_scores": [round(float(w), 6) for w in weights]}
 
     def views(self, item: str) -> list[str]:
         return [item]  # randomised SMILES are for training; one canonical view predicts best
