@@ -188,6 +188,28 @@ def explain(
     console.print(f"{len(explanations)} explanation(s) in {output}/ (open index.html)")
 
 
+@app.command()
+@friendly
+def calibrate(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run folder.")],
+    coverage: Annotated[float, typer.Option(help="Conformal coverage level, e.g. 0.9.")] = 0.9,
+    temperature: Annotated[bool, typer.Option(help="Fit temperature scaling (classification).")] = True,
+) -> None:
+    """Temperature scaling + conformal prediction sets/intervals fitted on validation, checked on test."""
+    from biofm.calibration import calibrate as run_calibration
+
+    result = run_calibration(run_dir, coverage=coverage, temperature=temperature)
+    if "temperature" in result:
+        loss = result["log_loss"]
+        console.print(f"temperature {result['temperature']} · test log-loss "
+                      f"{loss['test_before']} → {loss['test_after']}")
+    for level, check in result["test"].items():
+        size = (f"mean set size {check['mean_set_size']}" if "mean_set_size" in check
+                else f"half-width {check['half_width']}")
+        console.print(f"requested {float(level):.0%}: test coverage {check['coverage']:.1%} · {size}")
+    console.print(f"written to {run_dir}/calibration.json; predict and serve now use it")
+
+
 @app.command("bench")
 @friendly
 def bench_command(

@@ -33,11 +33,17 @@ class LoadedRun:
     modality: Modality
     tokenizer: PreTrainedTokenizerBase
     model: Predictor
+    calibration: dict | None = None  # calibration.json: temperature, conformal thresholds (biofm calibrate)
 
     def outputs(self, inputs: list[str]) -> np.ndarray:
-        """Probabilities (classification) or values (regression), one row per input."""
-        return predict_outputs(self.model, self.tokenizer, self.task, self.modality, self.config, inputs,
-                               bf16=use_bf16(self.config.train.precision))
+        """Probabilities (classification; temperature-scaled once calibrated) or values, one row per input."""
+        outputs = predict_outputs(self.model, self.tokenizer, self.task, self.modality, self.config, inputs,
+                                  bf16=use_bf16(self.config.train.precision))
+        if self.calibration and self.calibration.get("temperature"):
+            from biofm.calibration import with_temperature
+
+            outputs = with_temperature(outputs, self.calibration["temperature"])
+        return outputs
 
     def read(self, path: str | Path, with_labels: bool, skip_invalid: bool = False,
              input_column: str | None = None) -> Records:
@@ -65,6 +71,9 @@ def load_run(run_dir: str | Path, engine: str = "torch") -> LoadedRun:
         raise RunFolderError(f"{run_dir}: cannot load tokenizer/ ({exc})") from None
     run = LoadedRun(run_dir, config, Task.from_json(read_json(run_dir / "labels.json")),
                     get_modality(config.modality), tokenizer, load_predictor(run_dir))
+    from biofm.calibration import read_calibration
+
+    run.calibration = read_calibration(run_dir)
     if engine != "torch":
         from biofm.export import engine_model
 
@@ -81,7 +90,7 @@ def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path
     """
     run = load_run(run_dir, engine)
     records = run.read(input_path, with_labels=False, skip_invalid=skip_invalid, input_column=input_column)
-    frame = write_predictions(Path(output_path), run.task, records, run.outputs(records.inputs))
+    frame = write_predictions(Path(output_path), run.task, records, run.outputs(records.inputs), run.calibration)
     if records.skipped:
         console.print(f"[yellow]warning:[/] skipped {len(records.skipped)} invalid row(s) of {input_path}: "
                       + "; ".join(f"row {s.row}: {s.reason}" for s in records.skipped[:5]))

@@ -12,8 +12,10 @@ from biofm.runs import atomic_path
 from biofm.tasks import Task
 
 
-def prediction_frame(task: Task, records: Records, outputs: np.ndarray) -> pd.DataFrame:
-    """Source row, extra columns (ids, names), the normalised input, true labels if any, outputs."""
+def prediction_frame(task: Task, records: Records, outputs: np.ndarray, calibration: dict | None = None
+                     ) -> pd.DataFrame:
+    """Source row, extra columns (ids, names), the normalised input, true labels if any, outputs,
+    and — once the run is calibrated — a conformal prediction set or interval per row."""
     frame = pd.DataFrame({"row": records.rows})
     if records.extra is not None:
         frame = pd.concat([frame, records.extra.reset_index(drop=True)], axis=1)
@@ -25,11 +27,28 @@ def prediction_frame(task: Task, records: Records, outputs: np.ndarray) -> pd.Da
         frame[name] = outputs[:, j]
     if task.mode == "multiclass":
         frame["predicted"] = [task.classes[i] for i in outputs.argmax(axis=1)]
+    if calibration:
+        _add_conformal(frame, task, outputs, calibration)
     return frame
 
 
-def write_predictions(path: Path, task: Task, records: Records, outputs: np.ndarray) -> pd.DataFrame:
-    frame = prediction_frame(task, records, outputs)
+def _add_conformal(frame: pd.DataFrame, task: Task, outputs: np.ndarray, calibration: dict) -> None:
+    from biofm.calibration import prediction_sets, unbounded
+
+    level = f"{round(calibration['coverage'] * 100):g}"
+    if task.mode == "multiclass":
+        sets = prediction_sets(outputs, calibration["qhat"])
+        frame[f"set_{level}"] = ["|".join(str(task.classes[i]) for i in members) for members in sets]
+    elif task.mode == "regression":
+        for j, name in enumerate(task.output_names()):
+            half = unbounded(calibration["qhat"][j])
+            frame[f"{name}_lower_{level}"] = outputs[:, j] - half
+            frame[f"{name}_upper_{level}"] = outputs[:, j] + half
+
+
+def write_predictions(path: Path, task: Task, records: Records, outputs: np.ndarray,
+                      calibration: dict | None = None) -> pd.DataFrame:
+    frame = prediction_frame(task, records, outputs, calibration)
     with atomic_path(Path(path)) as tmp:
         frame.to_csv(tmp, index=False, float_format="%.6g")
     return frame
