@@ -65,3 +65,13 @@ def test_token_is_required(trained_run):
     wrong = anonymous.post("/predict", json={"items": ["CCO"]}, headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401 and "API token" in wrong.text
     assert anonymous.get("/health").status_code == 200
+
+
+def test_explain_returns_attributions_per_token(client):
+    response = client.post("/explain", json={"items": ["CCO", "c1ccccc1O"]})
+    assert response.status_code == 200, response.text
+    first = response.json()["results"][0]
+    assert first["input"] == "CCO" and len(first["position_scores"]) == 3
+    assert len(first["tokens"]) == len(first["token_scores"]) and "integrated gradients" in first["method"]
+    too_many = client.post("/explain", json={"items": ["CCO"] * 17})
+    assert too_many.status_code == 413 and "at most 16" in too_many.text

@@ -31,6 +31,7 @@ class ServeLimits:
     max_items: int = 256
     max_chars: int = 5_000
     max_body_bytes: int = 2_000_000
+    max_explain_items: int = 16  # Integrated Gradients costs ~50 forward/backward passes per item
 
 
 class PredictRequest(BaseModel):
@@ -59,6 +60,18 @@ class ServedModel:
             result[key] = {str(n): float(v) for n, v in zip(names, row, strict=True)}
             results.append(result)
         return results
+
+    def explain(self, items: list[str]) -> list[dict]:
+        """Token and per-character attributions (Integrated Gradients) for each item."""
+        from dataclasses import asdict
+
+        from biofm.explain import explain_one
+
+        inputs = [self._normalise(i, item) for i, item in enumerate(items)]
+        with self.lock:
+            explanations = [explain_one(self.run, item) for item in inputs]
+        return [{"input": item, **{k: v for k, v in asdict(e).items() if k != "view"}}
+                for item, e in zip(items, explanations, strict=True)]
 
     def _normalise(self, index: int, item: str) -> str:
         modality = self.run.modality
@@ -125,6 +138,19 @@ def create_app(runs: dict[str, str | Path], token: str | None = None, limits: Se
     @app.post("/models/{name}/predict", dependencies=[Depends(auth)])
     def predict_with(name: str, body: PredictRequest) -> dict:
         return {"model": name, "results": lookup(name).predict(check(body))}
+
+    def check_explain(body: PredictRequest) -> list[str]:
+        if len(body.items) > limits.max_explain_items:
+            raise HTTPException(413, f"{len(body.items)} items; at most {limits.max_explain_items} per explanation")
+        return check(body)
+
+    @app.post("/explain", dependencies=[Depends(auth)])
+    def explain(body: PredictRequest) -> dict:
+        return {"model": default, "results": models[default].explain(check_explain(body))}
+
+    @app.post("/models/{name}/explain", dependencies=[Depends(auth)])
+    def explain_with(name: str, body: PredictRequest) -> dict:
+        return {"model": name, "results": lookup(name).explain(check_explain(body))}
 
     return app
 
