@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from biofm.errors import DataError
+from biofm.errors import ConfigError, DataError
 from biofm.predict import evaluate, load_run
 from biofm.train import train
 from conftest import tiny_config
@@ -136,3 +136,19 @@ def test_multitask_classification_with_gaps_overfits(tmp_path, thirty_two):
     assert set(result.metrics["test"]["per_task"]) == {"bbb_permeable", "second"}
     report = (result.run_dir / "report.html").read_text()
     assert 'alt="ROC and PR curves, bbb_permeable"' in report and 'alt="ROC and PR curves, second"' in report
+
+
+def test_tensorboard_tracking_writes_event_files_inside_the_run(tmp_path):
+    pytest.importorskip("tensorboard")
+    run = train(tiny_config(train={"epochs": 1, "track": "tensorboard"}), tmp_path / "tb").run_dir
+    assert list((run / "tensorboard").rglob("events.out.tfevents.*"))
+
+
+def test_missing_tracker_package_is_refused_before_any_work(tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "mlflow" else real(name, *a))
+    with pytest.raises(ConfigError, match="pip install mlflow"):
+        train(tiny_config(train={"track": "mlflow"}), tmp_path / "ml")
+    assert not (tmp_path / "ml").exists()

@@ -21,6 +21,7 @@ from biofm.errors import ConfigError
 
 SPLIT_NAMES = ("random", "stratified", "scaffold", "region", "group")
 ADAPTATIONS = ("full", "lora", "probe")
+TRACKERS = ("none", "tensorboard", "mlflow")
 
 
 @dataclass
@@ -103,8 +104,11 @@ class TrainConfig:
     seed: int = 0
     precision: str = "auto"  # "auto" (bf16 where the CPU/GPU supports it) | "bf16" | "fp32"
     threads: int | None = None  # torch intra-op threads; None: all cores
+    track: str = "none"  # experiment tracking: "tensorboard" (run/tensorboard/) or "mlflow" (run/mlruns/)
 
     def __post_init__(self) -> None:
+        if self.track not in TRACKERS:
+            raise ConfigError(f"train.track: expected one of {', '.join(TRACKERS)}, got {self.track!r}")
         if self.precision not in ("auto", "bf16", "fp32"):
             raise ConfigError(f"train.precision: expected auto, bf16 or fp32, got {self.precision!r}")
         for name in ("epochs", "batch_size", "patience"):

@@ -8,7 +8,9 @@ writes everything a later command needs into the run folder.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import os
 import shutil
 import time
 from dataclasses import dataclass, replace
@@ -75,6 +77,7 @@ def train(config: RunConfig, out: str | Path, overwrite: bool = False, baseline:
     cfg = resolve(config)
     cfg = replace(cfg, model=adopt_checkpoint(cfg.model, cfg.modality))
     check_adaptation(cfg.model)
+    check_tracker(cfg.train.track)
     if baseline is not None:
         cfg = replace(cfg, baseline=baseline)
     run_dir = prepare_run_dir(Path(out), overwrite)
@@ -224,7 +227,7 @@ def _hf_trainer(cfg: RunConfig, run_dir: Path, model, task: Task, train_set, val
         use_cpu=not torch.cuda.is_available(),
         seed=t.seed,
         data_seed=t.seed,
-        report_to="none",
+        report_to=tracking(cfg.train.track, run_dir),
         disable_tqdm=True,
         remove_unused_columns=False,
         label_names=["labels"],
@@ -246,6 +249,25 @@ def _hf_trainer(cfg: RunConfig, run_dir: Path, model, task: Task, train_set, val
     )
     trainer.remove_callback(PrinterCallback)  # RichProgress reports instead of raw log dicts
     return trainer
+
+
+def check_tracker(track: str) -> None:
+    """Before any work: the tracker's package must be installed (it is optional)."""
+    if track != "none" and importlib.util.find_spec(track) is None:
+        raise ConfigError(f"train.track: {track} needs the {track!r} package (pip install {track})")
+
+
+def tracking(track: str, run_dir: Path) -> str:
+    """Where the Trainer logs: nowhere, TensorBoard event files, or a local MLflow file store —
+    always inside the run folder, so the run stays self-contained and nothing leaves the machine."""
+    if track == "none":
+        return "none"
+    check_tracker(track)
+    os.environ["TENSORBOARD_LOGGING_DIR"] = str((run_dir / "tensorboard").absolute())  # read by the HF callback
+    if track == "mlflow":  # a tracking server the user configured is respected
+        os.environ.setdefault("MLFLOW_TRACKING_URI", (run_dir / "mlruns").absolute().as_uri())
+        os.environ.setdefault("MLFLOW_EXPERIMENT_NAME", run_dir.name)
+    return track
 
 
 def _defined_on(task: Task, targets: np.ndarray, metric: str) -> bool:
