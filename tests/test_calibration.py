@@ -66,3 +66,11 @@ def test_calibrated_regression_run_predicts_intervals(data_dir, tmp_path):
 def test_bad_coverage_is_refused(trained_run):
     with pytest.raises(ConfigError, match="coverage"):
         calibrate(trained_run, coverage=1.2)
+
+
+def test_mc_dropout_gives_a_spread_per_output(trained_run, data_dir, tmp_path):
+    frame = predict(trained_run, data_dir / "bbb_small.csv", tmp_path / "mc.csv", mc_samples=8)
+    spread = frame.filter(like="_std")
+    assert spread.shape[1] == 2 and (spread.to_numpy() >= 0).all() and spread.to_numpy().max() > 0
+    again = predict(trained_run, data_dir / "bbb_small.csv", tmp_path / "mc2.csv", mc_samples=8)
+    assert np.allclose(spread.to_numpy(), again.filter(like="_std").to_numpy())  # seeded

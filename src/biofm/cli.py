@@ -121,12 +121,13 @@ def predict(
     skip_invalid: Annotated[bool, typer.Option(help="Skip invalid rows (counted) instead of failing.")] = False,
     show: Annotated[bool, typer.Option(help="Print the predictions as a table.")] = False,
     engine: Annotated[str, typer.Option(help=ENGINE_HELP)] = "torch",
+    mc_samples: Annotated[int, typer.Option(help="Monte-Carlo dropout passes; adds a *_std column per output.")] = 0,
 ) -> None:
     """Predict new inputs with a trained run; writes probabilities or values per row."""
     from biofm.predict import predict as run_prediction
 
     frame = run_prediction(run_dir, input, output, skip_invalid=skip_invalid, input_column=input_column,
-                           engine=engine)
+                           engine=engine, mc_samples=mc_samples)
     if show:
         table = Table(*map(str, frame.columns))
         for row in frame.head(50).itertuples(index=False):

@@ -45,6 +45,23 @@ class LoadedRun:
             outputs = with_temperature(outputs, self.calibration["temperature"])
         return outputs
 
+    def outputs_with_spread(self, inputs: list[str], samples: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """Monte-Carlo dropout: mean and standard deviation over ``samples`` passes with dropout on.
+
+        A cheap stand-in for an ensemble: a large spread marks inputs the model is unsure about.
+        """
+        import torch
+
+        if not hasattr(self.model, "train"):
+            raise RunFolderError("--mc-samples needs the PyTorch engine (an ONNX graph has no dropout)")
+        torch.manual_seed(seed)
+        self.model.train()  # dropout on; no gradients are taken, so nothing else changes
+        try:
+            draws = np.stack([self.outputs(inputs) for _ in range(samples)])
+        finally:
+            self.model.eval()
+        return draws.mean(axis=0), draws.std(axis=0)
+
     def read(self, path: str | Path, with_labels: bool, skip_invalid: bool = False,
              input_column: str | None = None) -> Records:
         """Read a file with the run's columns and the same validation as in training."""
@@ -82,15 +99,22 @@ def load_run(run_dir: str | Path, engine: str = "torch") -> LoadedRun:
 
 
 def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path,
-            skip_invalid: bool = False, input_column: str | None = None, engine: str = "torch") -> pd.DataFrame:
+            skip_invalid: bool = False, input_column: str | None = None, engine: str = "torch",
+            mc_samples: int = 0) -> pd.DataFrame:
     """Predict every input in ``input_path``; write a CSV with probabilities / values per row.
 
     Labels in the file, if any, are ignored.  Invalid inputs fail with file + row, or are
-    skipped and counted with ``skip_invalid``.
+    skipped and counted with ``skip_invalid``.  ``mc_samples`` > 1 adds a ``*_std`` column per output
+    (Monte-Carlo dropout).
     """
     run = load_run(run_dir, engine)
     records = run.read(input_path, with_labels=False, skip_invalid=skip_invalid, input_column=input_column)
-    frame = write_predictions(Path(output_path), run.task, records, run.outputs(records.inputs), run.calibration)
+    spread = None
+    if mc_samples > 1:
+        outputs, spread = run.outputs_with_spread(records.inputs, mc_samples)
+    else:
+        outputs = run.outputs(records.inputs)
+    frame = write_predictions(Path(output_path), run.task, records, outputs, run.calibration, spread)
     if records.skipped:
         console.print(f"[yellow]warning:[/] skipped {len(records.skipped)} invalid row(s) of {input_path}: "
                       + "; ".join(f"row {s.row}: {s.reason}" for s in records.skipped[:5]))

@@ -12,8 +12,8 @@ from biofm.runs import atomic_path
 from biofm.tasks import Task
 
 
-def prediction_frame(task: Task, records: Records, outputs: np.ndarray, calibration: dict | None = None
-                     ) -> pd.DataFrame:
+def prediction_frame(task: Task, records: Records, outputs: np.ndarray, calibration: dict | None = None,
+                     spread: np.ndarray | None = None) -> pd.DataFrame:
     """Source row, extra columns (ids, names), the normalised input, true labels if any, outputs,
     and — once the run is calibrated — a conformal prediction set or interval per row."""
     frame = pd.DataFrame({"row": records.rows})
@@ -25,6 +25,8 @@ def prediction_frame(task: Task, records: Records, outputs: np.ndarray, calibrat
             frame[column] = records.labels[:, j]
     for j, name in enumerate(task.output_names()):
         frame[name] = outputs[:, j]
+        if spread is not None:
+            frame[f"{name}_std"] = spread[:, j]
     if task.mode == "multiclass":
         frame["predicted"] = [task.classes[i] for i in outputs.argmax(axis=1)]
     if calibration:
@@ -47,8 +49,8 @@ def _add_conformal(frame: pd.DataFrame, task: Task, outputs: np.ndarray, calibra
 
 
 def write_predictions(path: Path, task: Task, records: Records, outputs: np.ndarray,
-                      calibration: dict | None = None) -> pd.DataFrame:
-    frame = prediction_frame(task, records, outputs, calibration)
+                      calibration: dict | None = None, spread: np.ndarray | None = None) -> pd.DataFrame:
+    frame = prediction_frame(task, records, outputs, calibration, spread)
     with atomic_path(Path(path)) as tmp:
         frame.to_csv(tmp, index=False, float_format="%.6g")
     return frame
