@@ -34,6 +34,7 @@ def tiny_config(train_file: Path | str = DATA / "bbb_small.csv", **sections) -> 
         "model": {"preset": "tiny", "max_length": 96},
         "train": {"epochs": 2, "batch_size": 16, "learning_rate": 1e-3, "patience": 2, "threads": 2},
         "baseline": False,
+        "explain_examples": 0,
     }
     for section, values in sections.items():
         if isinstance(values, dict):

@@ -62,3 +62,14 @@ def test_atom_scores_follow_rdkit_atom_order():
 def test_unknown_target_is_a_clear_error(trained_run):
     with pytest.raises(ConfigError, match="not an output of this run"):
         explain_one(load_run(trained_run), "CCO", target="nope")
+
+
+def test_training_explains_examples_into_the_report(tmp_path):
+    from biofm.train import train
+    from conftest import tiny_config
+
+    run = train(tiny_config(explain_examples=2, train={"epochs": 1}), tmp_path / "run").run_dir
+    lines = (run / "explanations" / "explanations.jsonl").read_text().splitlines()
+    assert len(lines) == 2
+    report = (run / "report.html").read_text()
+    assert "Explained examples" in report and report.count("<svg") >= 1

@@ -157,6 +157,7 @@ class RunConfig(YamlConfig):
     model: ModelConfig = field(default_factory=ModelConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
     baseline: bool = True  # fit the modality's classical baseline on the same split
+    explain_examples: int = 3  # test inputs explained (Integrated Gradients) for report.html; 0: none
 
 
 @dataclass

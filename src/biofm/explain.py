@@ -41,7 +41,12 @@ class Explanation:
 def explain(run_dir: str | Path, inputs: list[str], output_dir: str | Path, target: str | None = None,
             steps: int = IG_STEPS) -> list[Explanation]:
     """Explain each input; writes per-input views, ``explanations.jsonl`` and ``index.html`` in ``output_dir``."""
-    run = load_run(run_dir)
+    return explain_loaded(load_run(run_dir), inputs, output_dir, target, steps)
+
+
+def explain_loaded(run: LoadedRun, inputs: list[str], output_dir: str | Path, target: str | None = None,
+                   steps: int = IG_STEPS) -> list[Explanation]:
+    """``explain`` for a run already in memory (training uses it for the report's examples)."""
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     explanations = []

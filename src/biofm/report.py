@@ -53,6 +53,8 @@ def write_report(run_dir: str | Path) -> Path:
         _section("Test set", _test_plots(task, predictions)),
         _data_section(metrics, task, predictions),
         _examples(task, predictions),
+        _explained(run_dir),
+        _calibration_section(run_dir),
     ]
     page = f"<!doctype html><html lang=en><meta charset=utf-8><title>biofm report · {html.escape(run_dir.name)}" \
            f"</title><style>{STYLE}</style><body>{''.join(sections)}</body></html>"
@@ -200,6 +202,49 @@ def _examples(task: Task, frame: pd.DataFrame) -> str:
             f"<tr><td><code>{html.escape(str(r.input))[:90]}</code></td><td>{r[task.columns[0]]}</td>"
             f"<td>{r.predicted}</td><td>{r.conf:.3f}</td></tr>" for _, r in part.iterrows()) + "</table>"
     return f"<h2>Examples</h2><p>Most confident mistakes</p>{table(wrong)}<p>Most confident correct</p>{table(right)}"
+
+
+def _explained(run_dir: Path) -> str:
+    """The explanations written at the end of training (or by ``biofm explain --output RUN/explanations``)."""
+    path = run_dir / "explanations" / "explanations.jsonl"
+    if not path.is_file():
+        return ""
+    cards = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        e = json.loads(line)
+        view = "".join(_embedded(path.parent / Path(f).name) for f in e["view"].get("files", []))
+        motifs = ", ".join(f"{html.escape(m['name'])} {m['relative_score']:.2f}"
+                           for m in e["view"].get("motifs", [])[:3])
+        explained = f"{e['explained_output']} = {e['prediction'][e['explained_output']]:.3f}"
+        cards.append(f"<div><p><code>{html.escape(e['input'][:90])}</code><br>{html.escape(explained)}"
+                     f"{'<br>JASPAR: ' + motifs if motifs else ''}</p>{view}</div>")
+    method = html.escape(json.loads(path.read_text(encoding="utf-8").splitlines()[0])["method"])
+    return (f"<h2>Explained examples</h2><p class=note>{method}. Red raises the explained output, blue lowers "
+            f"it.</p><div class=grid>{''.join(cards)}</div>")
+
+
+def _embedded(path: Path) -> str:
+    if not path.is_file():
+        return ""
+    if path.suffix == ".svg":
+        return path.read_text(encoding="utf-8").split("?>", 1)[-1]  # inline, without the XML declaration
+    return f'<img alt="attributions" src="data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()}">'
+
+
+def _calibration_section(run_dir: Path) -> str:
+    """Conformal coverage on test at each level, once ``biofm calibrate`` has run."""
+    path = run_dir / "calibration.json"
+    if not path.is_file():
+        return ""
+    c = json.loads(path.read_text(encoding="utf-8"))
+    rows = "".join(
+        f"<tr><td>{float(level):.0%}</td><td>{check['coverage']:.1%}</td><td>"
+        f"{check.get('mean_set_size', check.get('half_width'))}</td></tr>" for level, check in c["test"].items())
+    temperature = f"<p>Temperature {c['temperature']} (test log-loss {c['log_loss']['test_before']} → " \
+                  f"{c['log_loss']['test_after']}).</p>" if "temperature" in c else ""
+    size = "mean set size" if c["mode"] == "multiclass" else "interval half-width"
+    return (f"<h2>Calibration and conformal prediction</h2>{temperature}<table><tr><th>requested</th>"
+            f"<th>test coverage</th><th>{size}</th></tr>{rows}</table>")
 
 
 def _section(title: str, parts: list[str]) -> str:

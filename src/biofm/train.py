@@ -35,10 +35,12 @@ from biofm.config import RunConfig
 from biofm.datasets import resolve
 from biofm.encoding import Collator, EncodedDataset, count_truncated, use_bf16
 from biofm.errors import ConfigError
+from biofm.explain import explain_loaded
 from biofm.inference import predict_outputs, tokenizer_texts
 from biofm.metrics import GREATER_IS_BETTER, compute_metrics
 from biofm.modalities import get_modality
 from biofm.model import adopt_checkpoint, build_predictor, save_predictor
+from biofm.predict import LoadedRun
 from biofm.progress import RichProgress, console
 from biofm.report import write_report
 from biofm.runs import (
@@ -151,9 +153,22 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> dict:
     model = finish(model, cfg.model)
 
     _save(run_dir, cfg, model, tokenizer, task, splits, outputs, metrics)
+    _explain_examples(cfg, run_dir, model, tokenizer, task, modality, splits.test.inputs, outputs["test"])
     write_json(run_dir / "history.json", trainer.state.log_history)
     write_report(run_dir)
     return metrics
+
+
+def _explain_examples(cfg: RunConfig, run_dir: Path, model, tokenizer, task: Task, modality, inputs: list[str],
+                      outputs: np.ndarray) -> None:
+    """Explain the test inputs the model is most sure about, for the report (``explanations/``)."""
+    if cfg.explain_examples <= 0 or not inputs:
+        return
+    order = np.argsort(-outputs.max(axis=1)) if task.mode == "multiclass" else np.arange(len(inputs))
+    chosen = [inputs[i] for i in order[: cfg.explain_examples]]
+    console.print(f"explaining {len(chosen)} test example(s) for the report …")
+    run = LoadedRun(run_dir, cfg, task, modality, tokenizer, model)
+    explain_loaded(run, chosen, run_dir / "explanations")
 
 
 def _tokenizer(cfg: RunConfig, modality, train_texts: list[str]):
