@@ -34,7 +34,22 @@ browser:
 	    || echo "note: chromium/chromedriver not installed; the browser test will be skipped"; }
 
 bench: venv
-	$(OFFLINE) $(PY) benchmarks/finetune.py --out runs/bench
+	$(PY) -m pip install -q --no-deps molsets  # the pretraining corpus, for the memory/throughput check
+	# fine-tuned smiles-mini vs the same architecture from scratch vs ECFP4 + RF, 3 seeds, same splits
+	$(OFFLINE) $(PY) benchmarks/finetune.py --out runs/bench --configs configs/b3db.yaml --seeds 0 1 2 \
+		--set data.split_seed=null --variant scratch model.pretrained=null train.learning_rate=5e-4
+	mv runs/bench/finetune.json runs/bench/finetune-b3db.json
+	$(OFFLINE) $(PY) benchmarks/finetune.py --out runs/bench --configs configs/solubility.yaml --seeds 0 1 2 \
+		--variant scratch model.pretrained=null
+	mv runs/bench/finetune.json runs/bench/finetune-solubility.json
+	$(OFFLINE) $(PY) benchmarks/finetune.py --out runs/bench --configs configs/tf_binding.yaml --seeds 0
+	$(OFFLINE) $(BIOFM) train --config configs/b3db.yaml --out runs/bench/b3db-lora-seed0 --overwrite \
+		--no-baseline --set data.split_seed=null --set model.adaptation=lora --set train.learning_rate=1e-3
+	for s in 0 1 2; do $(OFFLINE) $(BIOFM) calibrate runs/bench/b3db-seed$$s; \
+		$(OFFLINE) $(BIOFM) calibrate runs/bench/solubility-seed$$s; done
+	$(OFFLINE) $(PY) benchmarks/explain_sanity.py runs/bench/b3db-seed0 --n 200
+	$(OFFLINE) $(PY) benchmarks/pretrain_scaling.py --out runs/bench/pretrain
+	$(OFFLINE) $(BIOFM) bench runs/bench/b3db-seed0 --out runs/bench/bench.json
 	$(OFFLINE) $(PY) benchmarks/dna_windows.py runs/bench/tf_binding-seed0 --length 10000
 	$(OFFLINE) $(PY) benchmarks/serve_load.py runs/bench/b3db-seed0 --requests 2000 --concurrency 32 \
 		--out runs/bench/serve_load.json

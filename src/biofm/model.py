@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import torch
+import transformers
 from safetensors.torch import load_file, save_file
 from torch import nn
 from transformers import AutoConfig, AutoModel, BertConfig, PreTrainedModel
@@ -19,6 +20,8 @@ from transformers import AutoConfig, AutoModel, BertConfig, PreTrainedModel
 from biofm.config import ModelConfig
 from biofm.errors import ConfigError, RunFolderError
 from biofm.runs import atomic_path
+
+transformers.utils.logging.disable_progress_bar()  # Rich reports progress; no tqdm bars on load/save
 
 # Small BERTs for training from scratch on CPU (width, layers, heads).  "small" is the 4-layer,
 # 256-wide model whose throughput is measured in FACTS.md; "tiny" exists for tests.

@@ -10,6 +10,7 @@ import pandas as pd
 from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from biofm.config import RunConfig
+from biofm.domain import nearest_similarity
 from biofm.encoding import use_bf16
 from biofm.errors import RunFolderError
 from biofm.inference import predict_outputs, tokenizer_texts
@@ -114,7 +115,8 @@ def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path
         outputs, spread = run.outputs_with_spread(records.inputs, mc_samples)
     else:
         outputs = run.outputs(records.inputs)
-    frame = write_predictions(Path(output_path), run.task, records, outputs, run.calibration, spread)
+    frame = write_predictions(Path(output_path), run.task, records, outputs, run.calibration, spread,
+                              nearest_similarity(run.modality, run.run_dir, records.inputs))
     if records.skipped:
         console.print(f"[yellow]warning:[/] skipped {len(records.skipped)} invalid row(s) of {input_path}: "
                       + "; ".join(f"row {s.row}: {s.reason}" for s in records.skipped[:5]))

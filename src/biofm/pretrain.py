@@ -54,7 +54,6 @@ from biofm.runs import (
     write_yaml,
 )
 
-transformers.utils.logging.disable_progress_bar()  # Rich reports progress; no tqdm bars when saving
 TOKENIZE_CHUNK = 256  # items tokenised per call: the fast tokenizer's per-call overhead is paid once
 
 

@@ -33,6 +33,7 @@ from biofm.adaptation import (
 from biofm.baselines import run_baseline
 from biofm.config import RunConfig
 from biofm.datasets import resolve
+from biofm.domain import save_domain
 from biofm.encoding import Collator, EncodedDataset, count_truncated, use_bf16
 from biofm.errors import ConfigError
 from biofm.explain import explain_loaded
@@ -153,6 +154,7 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> dict:
     model = finish(model, cfg.model)
 
     _save(run_dir, cfg, model, tokenizer, task, splits, outputs, metrics)
+    save_domain(modality, splits.train.inputs, run_dir)
     _explain_examples(cfg, run_dir, model, tokenizer, task, modality, splits.test.inputs, outputs["test"])
     write_json(run_dir / "history.json", trainer.state.log_history)
     write_report(run_dir)
@@ -168,7 +170,10 @@ def _explain_examples(cfg: RunConfig, run_dir: Path, model, tokenizer, task: Tas
     chosen = [inputs[i] for i in order[: cfg.explain_examples]]
     console.print(f"explaining {len(chosen)} test example(s) for the report …")
     run = LoadedRun(run_dir, cfg, task, modality, tokenizer, model)
-    explain_loaded(run, chosen, run_dir / "explanations")
+    try:
+        explain_loaded(run, chosen, run_dir / "explanations")
+    except Exception as exc:  # a drawing or attribution problem must not cost a finished model
+        console.print(f"[yellow]warning:[/] could not explain examples for the report ({type(exc).__name__}: {exc})")
 
 
 def _tokenizer(cfg: RunConfig, modality, train_texts: list[str]):

@@ -13,7 +13,7 @@ from biofm.tasks import Task
 
 
 def prediction_frame(task: Task, records: Records, outputs: np.ndarray, calibration: dict | None = None,
-                     spread: np.ndarray | None = None) -> pd.DataFrame:
+                     spread: np.ndarray | None = None, similarity: np.ndarray | None = None) -> pd.DataFrame:
     """Source row, extra columns (ids, names), the normalised input, true labels if any, outputs,
     and — once the run is calibrated — a conformal prediction set or interval per row."""
     frame = pd.DataFrame({"row": records.rows})
@@ -31,6 +31,11 @@ def prediction_frame(task: Task, records: Records, outputs: np.ndarray, calibrat
         frame["predicted"] = [task.classes[i] for i in outputs.argmax(axis=1)]
     if calibration:
         _add_conformal(frame, task, outputs, calibration)
+    if similarity is not None:
+        from biofm.domain import OUT_OF_DOMAIN_BELOW
+
+        frame["domain_similarity"] = similarity
+        frame["out_of_domain"] = similarity < OUT_OF_DOMAIN_BELOW
     return frame
 
 
@@ -49,8 +54,9 @@ def _add_conformal(frame: pd.DataFrame, task: Task, outputs: np.ndarray, calibra
 
 
 def write_predictions(path: Path, task: Task, records: Records, outputs: np.ndarray,
-                      calibration: dict | None = None, spread: np.ndarray | None = None) -> pd.DataFrame:
-    frame = prediction_frame(task, records, outputs, calibration, spread)
+                      calibration: dict | None = None, spread: np.ndarray | None = None,
+                      similarity: np.ndarray | None = None) -> pd.DataFrame:
+    frame = prediction_frame(task, records, outputs, calibration, spread, similarity)
     with atomic_path(Path(path)) as tmp:
         frame.to_csv(tmp, index=False, float_format="%.6g")
     return frame

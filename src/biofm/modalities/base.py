@@ -56,6 +56,10 @@ class Modality(Protocol):
         Returns what was made: ``files`` (paths), optionally ``html`` and modality facts (e.g. motifs).
         """
 
+    def domain_features(self, items: list[str]) -> np.ndarray | None:
+        """Binary features whose Tanimoto similarity says how far an input is from the training data
+        (molecules: ECFP4 bits); None where no applicability domain is defined."""
+
     def views(self, item: str) -> list[str]:
         """Label-preserving views averaged at prediction time when ``data.tta`` is on (DNA: both strands)."""
 

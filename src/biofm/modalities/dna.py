@@ -121,6 +121,9 @@ class DnaModality:
         return {"files": [str(path)], "top_window": [start, end], "window_sequence": item[start:end],
                 "motifs": motifs}
 
+    def domain_features(self, items: list[str]) -> None:
+        return None  # no accepted similarity-based domain for sequences yet
+
     def augment(self, item: str, rng: np.random.Generator) -> str:
         return reverse_complement(item) if rng.random() < 0.5 else item
 

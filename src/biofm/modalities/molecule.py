@@ -123,6 +123,9 @@ class MoleculeModality:
             tmp.write_text(drawer.GetDrawingText(), encoding="utf-8")
         return {"files": [str(path)], "atom_scores": [round(float(w), 6) for w in weights]}
 
+    def domain_features(self, items: list[str]) -> np.ndarray:
+        return ecfp4(items)
+
     def views(self, item: str) -> list[str]:
         return [item]  # randomised SMILES are for training; one canonical view predicts best
 

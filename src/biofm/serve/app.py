@@ -18,6 +18,7 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 
+from biofm.domain import OUT_OF_DOMAIN_BELOW, nearest_similarity
 from biofm.modalities import InvalidInput
 from biofm.predict import LoadedRun, load_run
 from biofm.runs import read_json
@@ -49,10 +50,14 @@ class ServedModel:
         inputs = [self._normalise(i, item) for i, item in enumerate(items)]
         with self.lock:
             outputs = self.run.outputs(inputs)
+        similarity = nearest_similarity(self.run.modality, self.run.run_dir, inputs)
         task = self.run.task
         results = []
-        for item, canonical, row in zip(items, inputs, outputs, strict=True):
+        for index, (item, canonical, row) in enumerate(zip(items, inputs, outputs, strict=True)):
             result = {"input": item, "normalised": canonical}
+            if similarity is not None:
+                result["domain_similarity"] = round(float(similarity[index]), 4)
+                result["out_of_domain"] = bool(similarity[index] < OUT_OF_DOMAIN_BELOW)
             if task.mode == "multiclass":
                 result["prediction"] = task.classes[int(row.argmax())]
             names = task.classes if task.mode == "multiclass" else task.columns

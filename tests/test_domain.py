@@ -1,0 +1,24 @@
+"""Applicability domain: similarity of new molecules to the training set, flagged when far."""
+
+import numpy as np
+
+from biofm.domain import OUT_OF_DOMAIN_BELOW, nearest_similarity
+from biofm.modalities import get_modality
+from biofm.predict import predict
+from biofm.records import read_records
+
+
+def test_training_molecules_are_in_domain_and_strangers_are_not(trained_run, data_dir, tmp_path):
+    molecule = get_modality("molecule")
+    train = read_records(molecule, data_dir / "bbb_small.csv", "smiles", [], "classification", skip_invalid=True)
+    known = nearest_similarity(molecule, trained_run, train.inputs[:5])
+    assert known is not None and np.allclose(known[known > 0.99], 1.0) and (known > 0.99).sum() >= 1
+    stranger = nearest_similarity(molecule, trained_run, ["[Na+].[Cl-]", "FC(F)(F)C(F)(F)C(F)(F)C(F)(F)F"])
+    assert (stranger < OUT_OF_DOMAIN_BELOW).all()
+    (tmp_path / "new.csv").write_text("smiles\n[Na+].[Cl-]\n" + train.inputs[0] + "\n")
+    frame = predict(trained_run, tmp_path / "new.csv", tmp_path / "out.csv")
+    assert frame["out_of_domain"].tolist()[0] and 0 <= frame["domain_similarity"].min() <= 1
+
+
+def test_dna_has_no_domain(motif_run):
+    assert nearest_similarity(get_modality("dna"), motif_run.run_dir, ["ACGTACGT"]) is None
