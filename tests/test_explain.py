@@ -36,7 +36,7 @@ def test_dna_view_matches_jaspar_and_writes_a_track(motif_run, tmp_path):
     assert len(e.position_scores) == len(sequence)
     assert e.view["motifs"] and e.view["motifs"][0]["relative_score"] > 0.5
     record = json.loads((tmp_path / "explanations.jsonl").read_text())
-    assert record["explained_output"] in ("yes", "no") and "JASPAR" in (tmp_path / "index.html").read_text()
+    assert record["explained_output"] in ("prob_yes", "prob_no") and "JASPAR" in (tmp_path / "index.html").read_text()
 
 
 def test_molecule_view_scores_every_atom(trained_run, tmp_path):
