@@ -86,3 +86,14 @@ def test_datasets_commands():
     assert result.exit_code == 0 and "CC0" in result.output
     result = runner.invoke(app, ["datasets", "show", "nope"])
     assert result.exit_code == 2 and "unknown dataset" in result.output
+
+
+def test_deid_command_cleans_a_table_and_counts_what_it_found(tmp_path):
+    notes = tmp_path / "notes.csv"
+    pd.DataFrame({"note": ["Mrs. Ada Whitfield, MRN 55512345, called 555-201-3344 on 03/02/2024.", "no PHI here"],
+                  "dx": ["flu", "cold"]}).to_csv(notes, index=False)
+    result = runner.invoke(app, ["deid", str(notes), "--output", str(tmp_path / "clean.csv"), "--column", "note"])
+    assert result.exit_code == 0, result.output
+    assert "2 records" in result.output and "NAME 1" in result.output
+    clean = pd.read_csv(tmp_path / "clean.csv")
+    assert "Whitfield" not in clean.note[0] and "[ID]" in clean.note[0] and clean.note[1] == "no PHI here"

@@ -122,12 +122,13 @@ def predict(
     show: Annotated[bool, typer.Option(help="Print the predictions as a table.")] = False,
     engine: Annotated[str, typer.Option(help=ENGINE_HELP)] = "torch",
     mc_samples: Annotated[int, typer.Option(help="Monte-Carlo dropout passes; adds a *_std column per output.")] = 0,
+    top_k: Annotated[int, typer.Option(help="Add the k most probable classes per row (top1, top1_prob, …).")] = 0,
 ) -> None:
     """Predict new inputs with a trained run; writes probabilities or values per row."""
     from biofm.predict import predict as run_prediction
 
     frame = run_prediction(run_dir, input, output, skip_invalid=skip_invalid, input_column=input_column,
-                           engine=engine, mc_samples=mc_samples)
+                           engine=engine, mc_samples=mc_samples, top_k=top_k)
     if show:
         table = Table(*map(str, frame.columns))
         for row in frame.head(50).itertuples(index=False):
@@ -209,6 +210,21 @@ def calibrate(
                 else f"half-width {check['half_width']}")
         console.print(f"requested {float(level):.0%}: test coverage {check['coverage']:.1%} · {size}")
     console.print(f"written to {run_dir}/calibration.json; predict and serve now use it")
+
+
+@app.command()
+@friendly
+def deid(
+    input: Annotated[Path, typer.Argument(help="CSV/TSV (optionally .gz) or a .txt file, one record a line.")],
+    output: Annotated[Path, typer.Option(help="Where to write the de-identified copy.")],
+    column: Annotated[str | None, typer.Option(help="Table column to clean (default: every text column).")] = None,
+) -> None:
+    """Replace protected health information (names, dates, IDs …) by typed placeholders ([NAME] …)."""
+    from biofm.deid import deidentify_file
+
+    result = deidentify_file(input, output, column)
+    found = ", ".join(f"{kind} {n}" for kind, n in sorted(result["counts"].items()) if n) or "no PHI found"
+    console.print(f"{result['rows']} records de-identified ({found}) → {output}")
 
 
 @app.command("bench")

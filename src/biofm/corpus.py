@@ -9,7 +9,6 @@ item (or genome block) is never both trained on and used to measure.
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from biofm.config import CorpusConfig
-from biofm.errors import ConfigError, DataError
+from biofm.errors import DataError
 from biofm.modalities.base import InvalidInput, Modality
-from biofm.tables import FASTA_SUFFIXES, base_suffix, check_readable
+from biofm.tables import FASTA_SUFFIXES, base_suffix, check_readable, package_path
 
 DELIMITED_SUFFIXES = (".csv", ".tsv", ".tab")
 HOLDOUT_BLOCK = 10_000  # FASTA: validation is decided per block of this many bases, so windows never straddle
@@ -30,13 +29,7 @@ CSV_CHUNK_ROWS = 50_000
 
 def resolve_corpus_path(spec: str) -> Path:
     """A file path, or ``pkg:NAME/inner/path`` inside an installed package (found without importing it)."""
-    if not spec.startswith("pkg:"):
-        return check_readable(spec)
-    package, _, inner = spec[4:].partition("/")
-    found = importlib.util.find_spec(package) if package else None
-    if found is None or not found.submodule_search_locations:
-        raise ConfigError(f"corpus.files: {spec!r}: Python package {package!r} is not installed")
-    return check_readable(Path(next(iter(found.submodule_search_locations))) / inner)
+    return check_readable(package_path(spec, "corpus.files"))
 
 
 @dataclass

@@ -68,6 +68,7 @@ def resolve(cfg: RunConfig) -> RunConfig:
         data = replace(
             data,
             train=data.train or str(card.path("train")),
+            val=data.val or (str(card.path("val")) if "val" in card.files else None),
             test=data.test or (str(card.path("test")) if "test" in card.files else None),
             input_column=data.input_column or card.input_column,
             label_columns=data.label_columns or list(card.label_columns),

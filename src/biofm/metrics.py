@@ -19,13 +19,14 @@ from sklearn.metrics import (
     mean_squared_error,
     r2_score,
     roc_auc_score,
+    top_k_accuracy_score,
 )
 from sklearn.preprocessing import label_binarize
 
 from biofm.tasks import Task
 
 GREATER_IS_BETTER = {"roc_auc": True, "pr_auc": True, "accuracy": True, "f1_macro": True, "mcc": True,
-                     "rmse": False, "mae": False, "r2": True, "spearman": True}
+                     "top5_accuracy": True, "rmse": False, "mae": False, "r2": True, "spearman": True}
 
 
 def compute_metrics(task: Task, targets: np.ndarray, outputs: np.ndarray) -> tuple[dict, list[str]]:
@@ -52,6 +53,8 @@ def _classification(y: np.ndarray, prob: np.ndarray, k: int, notes: list[str], n
             "roc_auc": None,
             "pr_auc": None,
         }
+    if k > 5:  # many classes (diagnoses): is the right one among the five a clinician would read?
+        metrics["top5_accuracy"] = top_k_accuracy_score(y, prob, k=5, labels=list(range(k)))
     if len(np.unique(y)) < 2:
         notes.append(f"{name or 'labels'}: only one class present, so ROC-AUC and PR-AUC are undefined")
         return _floats(metrics)

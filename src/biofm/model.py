@@ -20,6 +20,7 @@ from transformers import AutoConfig, AutoModel, BertConfig, PreTrainedModel
 from biofm.config import ModelConfig
 from biofm.errors import ConfigError, RunFolderError
 from biofm.runs import atomic_path
+from biofm.tables import package_path
 
 transformers.utils.logging.disable_progress_bar()  # Rich reports progress; no tqdm bars on load/save
 
@@ -172,7 +173,9 @@ def adopt_checkpoint(cfg: ModelConfig, modality: str) -> ModelConfig:
     """
     if not cfg.pretrained:
         return cfg
-    local = Path(cfg.pretrained)
+    local = package_path(cfg.pretrained, "model.pretrained")
+    if cfg.pretrained.startswith("pkg:") and not local.is_dir():
+        raise ConfigError(f"model.pretrained: {cfg.pretrained!r}: no checkpoint folder at {local}")
     pretrained = str(local.absolute()) if local.is_dir() else cfg.pretrained  # still found from another cwd
     info = checkpoint_info(pretrained)
     if info.get("modality") not in (None, modality):

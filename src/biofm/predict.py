@@ -101,12 +101,12 @@ def load_run(run_dir: str | Path, engine: str = "torch") -> LoadedRun:
 
 def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path,
             skip_invalid: bool = False, input_column: str | None = None, engine: str = "torch",
-            mc_samples: int = 0) -> pd.DataFrame:
+            mc_samples: int = 0, top_k: int = 0) -> pd.DataFrame:
     """Predict every input in ``input_path``; write a CSV with probabilities / values per row.
 
     Labels in the file, if any, are ignored.  Invalid inputs fail with file + row, or are
     skipped and counted with ``skip_invalid``.  ``mc_samples`` > 1 adds a ``*_std`` column per output
-    (Monte-Carlo dropout).
+    (Monte-Carlo dropout); ``top_k`` adds the k most probable classes per row, ranked.
     """
     run = load_run(run_dir, engine)
     records = run.read(input_path, with_labels=False, skip_invalid=skip_invalid, input_column=input_column)
@@ -116,7 +116,7 @@ def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path
     else:
         outputs = run.outputs(records.inputs)
     frame = write_predictions(Path(output_path), run.task, records, outputs, run.calibration, spread,
-                              nearest_similarity(run.modality, run.run_dir, records.inputs))
+                              nearest_similarity(run.modality, run.run_dir, records.inputs), top_k)
     if records.skipped:
         console.print(f"[yellow]warning:[/] skipped {len(records.skipped)} invalid row(s) of {input_path}: "
                       + "; ".join(f"row {s.row}: {s.reason}" for s in records.skipped[:5]))

