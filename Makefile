@@ -43,6 +43,12 @@ bench: venv
 		--variant scratch model.pretrained=null
 	mv runs/bench/finetune.json runs/bench/finetune-solubility.json
 	$(OFFLINE) $(PY) benchmarks/finetune.py --out runs/bench --configs configs/tf_binding.yaml --seeds 0
+	mv runs/bench/finetune.json runs/bench/finetune-dna.json
+	# clinical text: MiniLM fine-tuned vs TF-IDF + logistic regression; de-identification on synthetic notes
+	$(OFFLINE) $(PY) benchmarks/finetune.py --out runs/bench --configs configs/hpo_diagnosis.yaml \
+		configs/drug_reviews.yaml --seeds 0
+	mv runs/bench/finetune.json runs/bench/finetune-text.json
+	$(OFFLINE) $(PY) benchmarks/deid_eval.py --out runs/bench/deid_eval.json
 	$(OFFLINE) $(BIOFM) train --config configs/b3db.yaml --out runs/bench/b3db-lora-seed0 --overwrite \
 		--no-baseline --set data.split_seed=null --set model.adaptation=lora --set train.learning_rate=1e-3
 	for s in 0 1 2; do $(OFFLINE) $(BIOFM) calibrate runs/bench/b3db-seed$$s; \

@@ -1,4 +1,4 @@
-"""Fine-tuning benchmark: the shipped molecule configs, model vs classical baseline in the same run.
+"""Fine-tuning benchmark: shipped configs (any modality), model vs classical baseline in the same run.
 
     python benchmarks/finetune.py --out runs/bench [--seeds 0 1 2] [--configs configs/b3db.yaml ...]
         [--variant scratch model.pretrained=null] [--set key=value ...]

@@ -84,6 +84,9 @@ def test_planted_phi_reaches_no_file_of_the_run(tmp_path):
                       baseline=True)
     result = train(cfg, tmp_path / "run")
     predict(result.run_dir, path, result.run_dir / "again.csv", top_k=2)
+    shaded = (result.run_dir / "explanations" / "index.html").read_text()
+    assert shaded.count("<span title=") >= 8  # the report's explained examples: words shaded by attribution
+    assert "Patient reports" in (result.run_dir / "report.html").read_text()
     files = [p for p in result.run_dir.rglob("*") if p.is_file()]
     assert len(files) > 10
     for file in files:
