@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from biofm.calibration import calibrate, conformal_quantile, fit_temperature, prediction_sets, with_temperature
+from biofm.calibration import (
+    calibrate,
+    conformal_quantile,
+    fit_temperature,
+    prediction_sets,
+    shift_warning,
+    with_temperature,
+)
 from biofm.errors import ConfigError
 from biofm.predict import predict
 from biofm.train import train
@@ -74,3 +81,10 @@ def test_mc_dropout_gives_a_spread_per_output(trained_run, data_dir, tmp_path):
     assert spread.shape[1] == 2 and (spread.to_numpy() >= 0).all() and spread.to_numpy().max() > 0
     again = predict(trained_run, data_dir / "bbb_small.csv", tmp_path / "mc2.csv", mc_samples=8)
     assert np.allclose(spread.to_numpy(), again.filter(like="_std").to_numpy())  # seeded
+
+
+
+def test_coverage_missed_beyond_noise_is_flagged_as_a_shift():
+    assert "not exchangeable" in shift_warning(0.761, 0.9, 781)  # B3DB, deterministic scaffold split
+    assert shift_warning(0.887, 0.9, 781) is None  # within 3 points
+    assert shift_warning(0.80, 0.9, 20) is None  # 20 test items: 10 points is sampling noise

@@ -23,6 +23,7 @@ from biofm.splits import load_splits
 
 CALIBRATION_FILE = "calibration.json"
 CHECK_LEVELS = (0.8, 0.9, 0.95)
+SHIFT_TOLERANCE = 0.03  # a larger miss than this (and than sampling noise) means the split shifted
 
 
 def calibrate(run_dir: str | Path, coverage: float = 0.9, temperature: bool = True) -> dict:
@@ -53,12 +54,25 @@ def calibrate(run_dir: str | Path, coverage: float = 0.9, temperature: bool = Tr
         result["qhat"] = [conformal_quantile(r, coverage) for r in known]
         result["test"] = {f"{level:g}": _interval_check(test[0], test[1], [conformal_quantile(r, level) for r in known])
                           for level in levels}
+    warning = shift_warning(result["test"][f"{coverage:g}"]["coverage"], coverage, len(test[0]))
+    if warning:
+        result["warning"] = warning
     if np.isinf(np.asarray(result["qhat"], dtype=float)).any():
         result["note"] = (f"validation has too few items for {coverage:.0%} coverage: sets hold every class, "
                           "intervals are unbounded; more validation data fixes it")
     result = _finite(result)
     write_json(run.run_dir / CALIBRATION_FILE, result)
     return result
+
+
+def shift_warning(achieved: float, coverage: float, n_test: int) -> str | None:
+    """Say so when test coverage misses the level by more than sampling noise: the split shifted."""
+    noise = 3 * math.sqrt(coverage * (1 - coverage) / max(n_test, 1))  # 3 binomial s.d.
+    if abs(achieved - coverage) <= max(SHIFT_TOLERANCE, noise):
+        return None
+    return (f"test coverage {achieved:.1%} for the requested {coverage:.0%}: validation and test are not "
+            "exchangeable (a scaffold/region split, or a test file from elsewhere); the conformal guarantee "
+            "assumes they are, so trust the test figure, not the level")
 
 
 def _finite(value):

@@ -209,6 +209,8 @@ def calibrate(
         size = (f"mean set size {check['mean_set_size']}" if "mean_set_size" in check
                 else f"half-width {check['half_width']}")
         console.print(f"requested {float(level):.0%}: test coverage {check['coverage']:.1%} · {size}")
+    if "warning" in result:
+        console.print(f"[yellow]warning:[/] {result['warning']}")
     console.print(f"written to {run_dir}/calibration.json; predict and serve now use it")
 
 

@@ -26,6 +26,8 @@ from sklearn.metrics import confusion_matrix, precision_recall_curve, roc_curve
 from biofm.runs import atomic_path, read_json
 from biofm.tasks import Task
 
+MATRIX_CLASSES = 12  # above this, confusions are listed and ROC/PR micro-averaged instead of drawn per class
+
 STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;color:#1d2733;max-width:1100px;margin:2rem auto;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem} h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d8dee6}
@@ -118,14 +120,29 @@ def _test_plots(task: Task, frame: pd.DataFrame) -> list[str]:
         return [_roc_pr(pd.to_numeric(y, errors="coerce"), p, name) for name, y, p in pairs]
     classes = task.classes
     y = frame[task.columns[0]].astype(str)
-    plots = [_confusion(y, frame["predicted"].astype(str), classes)]
+    predicted = frame["predicted"].astype(str)
+    if len(classes) > MATRIX_CLASSES:  # 200 diagnoses: a matrix and a curve per class would be unreadable
+        truth = np.concatenate([(y == c).to_numpy(int) for c in classes])
+        scores = np.concatenate([frame[f"prob_{c}"].to_numpy() for c in classes])
+        return [_top_confusions(y, predicted),
+                _roc_pr(pd.Series(truth), pd.Series(scores), "all classes, one vs rest (micro-average)")]
+    plots = [_confusion(y, predicted, classes)]
     if len(classes) == 2:
         positive = classes[1]
         plots += [_roc_pr((y == positive).astype(int), frame[f"prob_{positive}"], f"{task.columns[0]} = {positive}"),
                   _calibration((y == positive).astype(int), frame[f"prob_{positive}"])]
     else:
-        plots += [_roc_pr((y == c).astype(int), frame[f"prob_{c}"], f"{c} vs rest") for c in classes[:6]]
+        plots += [_roc_pr((y == c).astype(int), frame[f"prob_{c}"], f"{c} vs rest") for c in classes]
     return plots
+
+
+def _top_confusions(y: pd.Series, predicted: pd.Series, n: int = 10) -> str:
+    wrong = pd.DataFrame({"true": y, "predicted": predicted})[y != predicted]
+    pairs = wrong.value_counts().head(n)
+    rows = "".join(f"<tr><td>{html.escape(t)}</td><td>{html.escape(p)}</td><td>{count}</td></tr>"
+                   for (t, p), count in pairs.items())
+    return (f"<p class=sub>Most frequent confusions ({len(wrong)} of {len(y)} test items wrong)</p>"
+            f"<table><tr><th>true</th><th>predicted</th><th>count</th></tr>{rows}</table>")
 
 
 def _roc_pr(y: pd.Series, prob: pd.Series, name: str) -> str:
@@ -184,8 +201,10 @@ def _data_section(metrics: dict, task: Task, frame: pd.DataFrame) -> str:
             f"<tr><td>truncated inputs (train/val/test)</td><td>{' / '.join(map(str, data['truncated'].values()))}"
             f"</td></tr>")
     if task.mode == "multiclass":
-        counts = frame[task.columns[0]].astype(str).value_counts().to_dict()
-        rows += f"<tr><td>test labels</td><td>{html.escape(json.dumps(counts))}</td></tr>"
+        counts = frame[task.columns[0]].astype(str).value_counts()
+        shown = (json.dumps(counts.to_dict()) if len(counts) <= MATRIX_CLASSES else
+                 f"{len(counts)} classes, {counts.min()}–{counts.max()} items each")
+        rows += f"<tr><td>test labels</td><td>{html.escape(shown)}</td></tr>"
     return f"<h2>Data</h2><table>{rows}</table>"
 
 
@@ -212,7 +231,8 @@ def _explained(run_dir: Path) -> str:
     cards = []
     for line in path.read_text(encoding="utf-8").splitlines():
         e = json.loads(line)
-        view = "".join(_embedded(path.parent / Path(f).name) for f in e["view"].get("files", []))
+        view = e["view"].get("html") or "".join(_embedded(path.parent / Path(f).name)
+                                                 for f in e["view"].get("files", []))  # text: shaded words
         motifs = ", ".join(f"{html.escape(m['name'])} {m['relative_score']:.2f}"
                            for m in e["view"].get("motifs", [])[:3])
         explained = f"{e['explained_output']} = {e['prediction'][e['explained_output']]:.3f}"
