@@ -71,3 +71,8 @@ def test_stratified_with_parts_given_as_files():
     assert len(only_val.val) == 12 and len(only_val.test) == 0
     assert len(only_test.test) == 12 and len(only_test.val) == 0
     assert len(stratified_split(labels, (1.0, 0.0, 0.0), seed=0).train) == 60
+
+
+def test_no_test_share_leaves_no_rounding_leftover_in_test():
+    index = random_split(1025, (0.9, 0.1, 0.0), seed=0)  # e.g. a given test file took the test share
+    assert (len(index.train), len(index.val), len(index.test)) == (922, 103, 0)

@@ -109,7 +109,7 @@ def group_split(groups: list[str], sizes: tuple[float, float, float], seed: int 
 
 def _counts(n: int, sizes: tuple[float, float, float]) -> tuple[int, int]:
     n_train = round(sizes[0] * n)
-    n_val = round(sizes[1] * n)
+    n_val = n - n_train if sizes[2] == 0 else round(sizes[1] * n)  # no test share: no 1-item rounding leftover
     return n_train, min(n_val, n - n_train)
 
 
