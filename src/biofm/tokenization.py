@@ -38,10 +38,15 @@ def word_level_tokenizer(
     core.pre_tokenizer = pre_tokenizer
     if decoder is not None:  # none: tokens are joined with spaces (k-mers); Fuse: concatenated (SMILES)
         core.decoder = decoder
+    return fast_tokenizer(core, model_max_length, clean_up_tokenization_spaces=False)
+
+
+def fast_tokenizer(core: Tokenizer, model_max_length: int = 512, **options) -> PreTrainedTokenizerFast:
+    """``[CLS] … [SEP]`` framing and the transformers wrapper every biofm-built tokenizer shares."""
     core.post_processor = processors.TemplateProcessing(
         single=f"{CLS} $A {SEP}",
         pair=f"{CLS} $A {SEP} $B:1 {SEP}:1",
-        special_tokens=[(CLS, vocab[CLS]), (SEP, vocab[SEP])],
+        special_tokens=[(CLS, core.token_to_id(CLS)), (SEP, core.token_to_id(SEP))],
     )
     return PreTrainedTokenizerFast(
         tokenizer_object=core,
@@ -52,5 +57,5 @@ def word_level_tokenizer(
         mask_token=MASK,
         model_max_length=model_max_length,
         model_input_names=["input_ids", "attention_mask"],
-        clean_up_tokenization_spaces=False,
+        **options,
     )

@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import make_pipeline
-from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
 from transformers import PreTrainedTokenizerFast
 
 from biofm.deid import deidentify
@@ -27,7 +27,7 @@ from biofm.errors import ConfigError
 from biofm.modalities.base import InvalidInput, register
 from biofm.runs import atomic_path
 from biofm.tables import read_table
-from biofm.tokenization import CLS, MASK, PAD, SEP, SPECIAL_TOKENS, UNK
+from biofm.tokenization import SPECIAL_TOKENS, UNK, fast_tokenizer
 
 SCRATCH_VOCABULARY = 8000  # WordPiece size for a model trained from scratch on a few thousand texts
 _NUMBER_ONLY = re.compile(r"[\s\d.,:;%+\-eE/]+")
@@ -66,12 +66,7 @@ class TextModality:
         trainer = trainers.WordPieceTrainer(vocab_size=SCRATCH_VOCABULARY, special_tokens=SPECIAL_TOKENS,
                                             show_progress=False)
         core.train_from_iterator(corpus, trainer=trainer)
-        core.post_processor = processors.TemplateProcessing(
-            single=f"{CLS} $A {SEP}", pair=f"{CLS} $A {SEP} $B:1 {SEP}:1",
-            special_tokens=[(CLS, core.token_to_id(CLS)), (SEP, core.token_to_id(SEP))])
-        return PreTrainedTokenizerFast(tokenizer_object=core, pad_token=PAD, unk_token=UNK, cls_token=CLS,
-                                       sep_token=SEP, mask_token=MASK, model_max_length=512,
-                                       model_input_names=["input_ids", "attention_mask"])
+        return fast_tokenizer(core)
 
     def tokenizer_text(self, item: str, spec: str | None) -> str:
         return item
