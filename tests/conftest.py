@@ -38,7 +38,7 @@ def tiny_config(train_file: Path | str = DATA / "bbb_small.csv", **sections) -> 
     }
     for section, values in sections.items():
         if isinstance(values, dict):
-            raw[section].update(values)
+            raw.setdefault(section, {}).update(values)
         else:
             raw[section] = values
     return RunConfig.from_dict(raw)

@@ -97,3 +97,23 @@ def test_deid_command_cleans_a_table_and_counts_what_it_found(tmp_path):
     assert "2 records" in result.output and "NAME 1" in result.output
     clean = pd.read_csv(tmp_path / "clean.csv")
     assert "Whitfield" not in clean.note[0] and "[ID]" in clean.note[0] and clean.note[1] == "no PHI here"
+
+
+def test_suggest_command_writes_the_batch_and_names_a_bad_strategy(tmp_path, trained_run, data_dir):
+    out = tmp_path / "next.csv"
+    pool = str(data_dir / "bbb_small.csv")
+    result = runner.invoke(app, ["suggest", str(trained_run), "--pool", pool, "--n", "5", "--output", str(out),
+                                 "--strategy", "margin"])
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_csv(out)) == 5
+    result = runner.invoke(app, ["suggest", str(trained_run), "--pool", pool, "--output", str(out),
+                                 "--strategy", "clever"])
+    assert result.exit_code == 2 and "strategy" in result.output
+
+
+def test_simulate_al_command_prints_the_curves(tmp_path, data_dir):
+    config = write_config(tmp_path, data_dir)
+    result = runner.invoke(app, ["simulate-al", "--config", str(config), "--out", str(tmp_path / "al"),
+                                 "--start", "40", "--step", "20", "--rounds", "1", "--strategies", "random,margin"])
+    assert result.exit_code == 0, result.output
+    assert "margin" in result.output and (tmp_path / "al" / "summary.json").exists()

@@ -152,3 +152,21 @@ def test_missing_tracker_package_is_refused_before_any_work(tmp_path, monkeypatc
     with pytest.raises(ConfigError, match="pip install mlflow"):
         train(tiny_config(train={"track": "mlflow"}), tmp_path / "ml")
     assert not (tmp_path / "ml").exists()
+
+
+def test_head_learning_rate_applies_to_the_head_only(tmp_path):
+    from transformers import TrainingArguments
+
+    from biofm.model import Predictor, preset_encoder
+    from biofm.train import HeadRateTrainer
+
+    model = Predictor(preset_encoder("tiny", 40, 0, 0.1), 3, "multiclass", "mean", 0.1)
+    args = TrainingArguments(output_dir=str(tmp_path), learning_rate=1e-4, weight_decay=0.01, use_cpu=True,
+                             report_to="none")
+    optimizer = HeadRateTrainer(model=model, args=args, head_learning_rate=3e-3).create_optimizer()
+    head = {id(p) for p in model.head.parameters()}
+    for group in optimizer.param_groups:
+        in_head = {id(p) in head for p in group["params"]}
+        assert len(in_head) == 1  # a group is all head or all encoder
+        assert group["lr"] == (3e-3 if in_head == {True} else 1e-4)
+    assert sum(len(g["params"]) for g in optimizer.param_groups) == len(list(model.parameters()))

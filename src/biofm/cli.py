@@ -229,6 +229,49 @@ def deid(
     console.print(f"{result['rows']} records de-identified ({found}) → {output}")
 
 
+@app.command()
+@friendly
+def suggest(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run folder (its model ranks the pool).")],
+    pool: Annotated[Path, typer.Option(help="Unlabelled items (same input column as training).")],
+    output: Annotated[Path, typer.Option(help="CSV of the items to label next, ranked, with reasons.")],
+    n: Annotated[int, typer.Option(help="How many items to suggest.")] = 96,
+    strategy: Annotated[str, typer.Option(help="uncertainty, margin, diversity, hybrid or random.")] = "hybrid",
+    seed: Annotated[int, typer.Option(help="Seed for the random strategy.")] = 0,
+) -> None:
+    """Rank unlabelled items to label next (active learning), batch-aware so picks are not near-duplicates."""
+    from biofm.active import suggest as rank_pool
+
+    frame = rank_pool(run_dir, pool, n, output, strategy=strategy, seed=seed)
+    console.print(f"{len(frame)} items to label next ({strategy}) → {output}")
+
+
+@app.command("simulate-al")
+@friendly
+def simulate_al(
+    config: Annotated[Path, typer.Option(help="Run config YAML; its training split is the pool.")],
+    out: Annotated[Path, typer.Option(help="Folder for curves, plot and summary (resumable).")],
+    start: Annotated[int, typer.Option(help="Random labels to start from.")] = 100,
+    step: Annotated[int, typer.Option(help="Labels revealed per round.")] = 100,
+    rounds: Annotated[int, typer.Option(help="Rounds after the first model.")] = 5,
+    strategies: Annotated[str, typer.Option(help="Comma-separated strategies.")] = "random,uncertainty,hybrid",
+    seeds: Annotated[str, typer.Option(help="Comma-separated seeds.")] = "0",
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override, e.g. --set train.epochs=3")] = None,
+) -> None:
+    """Retrospective active learning on a labelled set: learning curves per strategy vs random sampling."""
+    from biofm.active_simulation import simulate_active_learning
+
+    summary = simulate_active_learning(
+        RunConfig.from_file(config, set_ or []), out, start, step, rounds,
+        tuple(s.strip() for s in strategies.split(",")), tuple(int(s) for s in seeds.split(",")))
+    table = Table("strategy", "labels → metric (mean over seeds)", f"labels to {summary['target'] or 0:.3f}")
+    for name, row in summary["strategies"].items():
+        curve = "  ".join(f"{c['n_labelled']}:{c['mean']:.3f}" for c in row["curve"])
+        table.add_row(name, curve, str(row["labels_to_target"] or "not reached"))
+    console.print(table)
+    console.print(f"{summary['metric']} with all labels: {summary['full_data']['mean']} · written to {out}")
+
+
 @app.command("bench")
 @friendly
 def bench_command(

@@ -98,6 +98,9 @@ class TrainConfig:
     epochs: int = 30
     batch_size: int = 32
     learning_rate: float = 3e-4
+    # the task head's own rate; None: learning_rate.  A head for many classes starts random while the
+    # encoder starts pretrained, so it can need a far larger step than the encoder tolerates.
+    head_learning_rate: float | None = None
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
     patience: int = 6  # epochs without validation improvement before stopping
@@ -114,8 +117,9 @@ class TrainConfig:
         for name in ("epochs", "batch_size", "patience"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"train.{name}: must be at least 1, got {getattr(self, name)}")
-        if self.learning_rate <= 0:
-            raise ConfigError(f"train.learning_rate: must be positive, got {self.learning_rate}")
+        for name in ("learning_rate", "head_learning_rate"):
+            if getattr(self, name) is not None and getattr(self, name) <= 0:
+                raise ConfigError(f"train.{name}: must be positive, got {getattr(self, name)}")
         if not 0 <= self.warmup_ratio < 1:
             raise ConfigError(f"train.warmup_ratio: must be in [0, 1), got {self.warmup_ratio}")
 
@@ -149,6 +153,26 @@ class YamlConfig:
 
 
 @dataclass
+class SelfTrainingConfig:
+    """Semi-supervised fine-tuning by pseudo-labelling (off unless ``unlabelled`` names a file).
+
+    A teacher trained on the labelled data labels the pool; only items it is sure of (mean probability
+    ≥ ``threshold``) *and* consistent about across ``views`` random augmentations (randomised SMILES,
+    reverse complement, word dropout) join the student's training set.
+    """
+
+    unlabelled: str | None = None  # a file with the same input column; labels in it are ignored
+    threshold: float = 0.9
+    views: int = 4  # augmented copies of each pool item that must agree with the original
+
+    def __post_init__(self) -> None:
+        if not 0.5 <= self.threshold < 1:
+            raise ConfigError(f"self_training.threshold: must be in [0.5, 1), got {self.threshold}")
+        if self.views < 0:
+            raise ConfigError(f"self_training.views: must be at least 0, got {self.views}")
+
+
+@dataclass
 class RunConfig(YamlConfig):
     """Everything a training run needs; ``config.yaml`` in a run folder is this, resolved."""
 
@@ -158,6 +182,7 @@ class RunConfig(YamlConfig):
     train: TrainConfig = field(default_factory=TrainConfig)
     baseline: bool = True  # fit the modality's classical baseline on the same split
     explain_examples: int = 3  # test inputs explained (Integrated Gradients) for report.html; 0: none
+    self_training: SelfTrainingConfig = field(default_factory=SelfTrainingConfig)
 
 
 @dataclass

@@ -88,4 +88,6 @@ def resolve(cfg: RunConfig) -> RunConfig:
         # absolute, so config.yaml still finds the data from another working directory (resume)
         **{p: str(check_readable(getattr(data, p)).absolute()) for p in ("train", "val", "test") if getattr(data, p)},
     )
+    if pool := cfg.self_training.unlabelled:
+        cfg = replace(cfg, self_training=replace(cfg.self_training, unlabelled=str(check_readable(pool).absolute())))
     return replace(cfg, data=data)

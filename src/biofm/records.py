@@ -100,7 +100,7 @@ def read_records(
         inputs=inputs,
         rows=rows,
         labels=np.array(labels, dtype=float if task_kind == "regression" else object) if label_columns else None,
-        extra=frame.iloc[kept][other].reset_index(drop=True),
+        extra=modality.protect_columns(frame.iloc[kept][other].reset_index(drop=True)),
         skipped=skipped,
     )
 

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from biofm.config import SPLIT_NAMES, DataConfig
+from biofm.config import SPLIT_NAMES, DataConfig, RunConfig
 from biofm.errors import ConfigError
 from biofm.modalities.base import Modality
 from biofm.records import Records, read_records
+from biofm.runs import atomic_path
 
 GROUP_SPLITS = ("scaffold", "region", "group")  # names under which modalities offer group keys
 
@@ -149,3 +153,25 @@ def load_splits(data: DataConfig, modality: Modality) -> Splits:
         if len(records) == 0:
             raise ConfigError(f"data: the {name} split is empty; check data.split_sizes or the {name} file")
     return Splits(parts["train"], parts["val"], parts["test"])
+
+
+def write_records(records: Records, data: DataConfig, path: Path) -> None:
+    """Write validated records back as a CSV with the config's input and label columns (atomically).
+
+    Why: derived training sets (a labelled subset, a pseudo-labelled pool) become ordinary data files,
+    so each training round is a normal, reproducible run that names its own files.
+    """
+    frame = pd.DataFrame({data.input_column: records.inputs})
+    for j, column in enumerate(data.label_columns):
+        frame[column] = records.labels[:, j]
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=False)
+
+
+def pinned_config(cfg: RunConfig, splits: Splits, folder: Path) -> RunConfig:
+    """``cfg`` with its validation and test parts written to ``folder`` and pointed at, so every later
+    run trained on a different training set is scored on exactly the same held-out items."""
+    for part in ("val", "test"):
+        write_records(getattr(splits, part), cfg.data, folder / f"{part}.csv")
+    data = replace(cfg.data, dataset=None, val=str(folder / "val.csv"), test=str(folder / "test.csv"))
+    return replace(cfg, data=data)

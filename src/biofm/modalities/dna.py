@@ -78,6 +78,9 @@ class DnaModality:
             raise InvalidInput("empty sequence")
         return sequence
 
+    def protect_columns(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame
+
     def group_key(self, item: str, meta: Mapping[str, object]) -> str:
         """The chromosome in a ``chr1:100-300`` record id: overlapping windows never straddle splits."""
         record = str(meta.get("id", ""))

@@ -92,6 +92,9 @@ class MoleculeModality:
     def normalise(self, item: str) -> str:
         return Chem.MolToSmiles(parse_smiles(item))
 
+    def protect_columns(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame
+
     def group_key(self, item: str, meta: Mapping[str, object]) -> str:
         return MurckoScaffold.MurckoScaffoldSmiles(mol=parse_smiles(item), includeChirality=False)
 
