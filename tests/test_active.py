@@ -11,6 +11,7 @@ from biofm.active import PoolScores, k_center, margin, select, suggest, uncertai
 from biofm.active_simulation import simulate_active_learning
 from biofm.errors import ConfigError
 from biofm.tasks import Task
+from biofm.train import train
 from conftest import tiny_config
 
 BINARY = Task(kind="classification", columns=["y"], classes=["0", "1"])
@@ -77,3 +78,12 @@ def test_simulation_reveals_labels_round_by_round_and_resumes(tmp_path, monkeypa
     again = simulate_active_learning(cfg, tmp_path, start=40, step=20, rounds=1,
                                      strategies=("random", "uncertainty"), seeds=(0,))
     assert again == summary
+
+
+def test_regression_pool_is_ranked_by_dropout_spread(tmp_path, data_dir):
+    cfg = tiny_config(data_dir / "solubility_small.csv",
+                      data={"label_columns": ["log_solubility"], "task": "regression"})
+    run = train(cfg, tmp_path / "run").run_dir
+    frame = suggest(run, data_dir / "solubility_small.csv", 10, tmp_path / "next.csv", strategy="uncertainty")
+    assert (frame.uncertainty > 0).all() and frame.uncertainty.is_monotonic_decreasing
+    assert "pred_log_solubility" in frame.columns

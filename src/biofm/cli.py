@@ -49,7 +49,8 @@ def train(
     out: Annotated[Path | None, typer.Option(help="Run folder to create.")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Override, e.g. --set train.epochs=3")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing run folder.")] = False,
-    baseline: Annotated[bool, typer.Option(help="Fit the classical baseline on the same split.")] = True,
+    baseline: Annotated[bool | None, typer.Option("--baseline/--no-baseline",
+                                                 help="Fit the classical baseline (default: the config's).")] = None,
     resume: Annotated[Path | None, typer.Option(help="Continue an interrupted run from its last checkpoint.")] = None,
 ) -> None:
     """Fine-tune a model and write a run folder (weights, tokenizer, metrics, predictions)."""
@@ -64,6 +65,8 @@ def train(
         raise BiofmError("train needs --config and --out (or --resume RUN_DIR)")
     else:
         result = run_training(RunConfig.from_file(config, set_ or []), out, overwrite=overwrite, baseline=baseline)
+    if not result.metrics:  # another process of a torchrun launch: rank 0 reports
+        return
     show_metrics(result.metrics)
     console.print(f"run folder: [bold]{result.run_dir}[/] (training {result.metrics['seconds']['train']} s)")
 

@@ -22,6 +22,8 @@ class RichProgress(TrainerCallback):
         self.last_loss: float | None = None
 
     def on_train_begin(self, args, state, control, **kwargs):
+        if not state.is_world_process_zero:  # under torchrun, one process reports
+            return
         self.progress = Progress(
             TextColumn("[bold]training"), BarColumn(), MofNCompleteColumn(), TextColumn("steps"),
             TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.fields[note]}"),
@@ -31,7 +33,8 @@ class RichProgress(TrainerCallback):
         self.task_id = self.progress.add_task("train", total=state.max_steps, note="")
 
     def on_step_end(self, args, state, control, **kwargs):
-        self.progress.update(self.task_id, completed=state.global_step)
+        if self.progress is not None:
+            self.progress.update(self.task_id, completed=state.global_step)
 
     def on_log(self, args, state, control, logs=None, **kwargs):
         if logs and "loss" in logs:
@@ -45,8 +48,9 @@ class RichProgress(TrainerCallback):
         val_loss = (metrics or {}).get("eval_loss")
         shown_loss = f"  val loss {val_loss:.4f}" if self.unit == "step" and val_loss is not None else ""
         line = f"{where}  train loss {loss}{shown_loss}  val {self.primary} {shown}"
-        self.progress.update(self.task_id, note=f"val {self.primary} {shown}")
-        console.print(line)
+        if self.progress is not None:
+            self.progress.update(self.task_id, note=f"val {self.primary} {shown}")
+            console.print(line)
 
     def on_train_end(self, args, state, control, **kwargs):
         if self.progress is not None:

@@ -21,6 +21,7 @@ import torch
 import transformers
 from transformers import AutoTokenizer, EarlyStoppingCallback, PrinterCallback, Trainer, TrainingArguments
 
+from biofm import distributed
 from biofm.adaptation import (
     CachedFeatures,
     HeadOnly,
@@ -83,11 +84,17 @@ def train(config: RunConfig, out: str | Path, overwrite: bool = False, baseline:
     check_adaptation(cfg.model)
     check_self_training(cfg)
     check_tracker(cfg.train.track)
+    check_distributable(cfg)
     if baseline is not None:
         cfg = replace(cfg, baseline=baseline)
+    distributed.init()
+    if not distributed.is_main():  # under torchrun: rank 0 prepares the folder, the others only train
+        distributed.barrier()
+        return TrainResult(Path(out), _run(cfg, Path(out), None))
     run_dir = prepare_run_dir(Path(out), overwrite)
     with run_lock(run_dir):
         write_yaml(run_dir / "config.yaml", {**cfg.to_dict(), "provenance": provenance(_data_files(cfg))})
+        distributed.barrier()
         return _guarded(cfg, run_dir, checkpoint=None)
 
 
@@ -97,6 +104,11 @@ def resume(run_dir: str | Path) -> TrainResult:
     Weights, optimizer, scheduler, RNG states and data position come from the checkpoint, so the
     result equals an uninterrupted run with the same seed.  Refuses if the data files changed.
     """
+    distributed.init()
+    if not distributed.is_main():  # rank 0 checks the folder and drops partial checkpoints first
+        distributed.barrier()
+        cfg = read_run_config(Path(run_dir))
+        return TrainResult(Path(run_dir), _run(cfg, Path(run_dir), last_checkpoint(Path(run_dir) / "checkpoints")))
     run_dir = check_resumable(run_dir)
     cfg = read_run_config(run_dir)
     check_data_unchanged(run_dir, _data_files(cfg))
@@ -104,7 +116,18 @@ def resume(run_dir: str | Path) -> TrainResult:
         checkpoint = last_checkpoint(run_dir / "checkpoints")
         console.print(f"resuming {run_dir} from {checkpoint.name if checkpoint else 'the start (no checkpoint yet)'}")
         set_state(run_dir, "running")
+        distributed.barrier()
         return _guarded(cfg, run_dir, checkpoint)
+
+
+def check_distributable(cfg: RunConfig) -> None:
+    """Before any work, under a multi-process launcher: the batch must split evenly across processes."""
+    n = distributed.world_size()
+    if n > 1 and cfg.train.batch_size % n:
+        raise ConfigError(f"train.batch_size: {cfg.train.batch_size} is the global batch and must divide evenly "
+                          f"among {n} processes")
+    if n > 1 and cfg.self_training.unlabelled:
+        raise ConfigError("self_training: run pseudo-labelling in one process (not under torchrun)")
 
 
 def _guarded(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> TrainResult:
@@ -133,13 +156,17 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> dict:
     primary = modality.primary_metric(task.kind)
     fit_start = time.perf_counter()
     trainer = _trainer(cfg, run_dir, model, tokenizer, task, splits, texts, primary, modality)
-    console.print(f"[bold]biofm[/] {cfg.modality} · {task.mode} · train {len(splits.train)} / val "
-                  f"{len(splits.val)} / test {len(splits.test)} · {_param_count(model)} parameters "
-                  f"({cfg.model.adaptation}, {trainable_fraction(model):.1%} trained) · "
-                  f"{'bf16' if trainer.args.bf16 else 'fp32'}")
+    if distributed.is_main():
+        console.print(f"[bold]biofm[/] {cfg.modality} · {task.mode} · train {len(splits.train)} / val "
+                      f"{len(splits.val)} / test {len(splits.test)} · {_param_count(model)} parameters "
+                      f"({cfg.model.adaptation}, {trainable_fraction(model):.1%} trained) · "
+                      f"{'bf16' if trainer.args.bf16 else 'fp32'}")
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     fit_seconds = time.perf_counter() - fit_start
     model = model.eval()  # the Trainer trained it in place (a probe trains the shared head)
+    ranks = distributed.gather(_rank_record(trainer, model))
+    if not distributed.is_main():
+        return {}  # rank 0 evaluates and writes the run folder
 
     metrics: dict = {"primary_metric": primary, "warnings": []}
     outputs = {}
@@ -154,6 +181,9 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> dict:
     metrics["data"] = _data_summary(cfg, splits, texts, tokenizer)
     metrics["seconds"] = {"train": round(fit_seconds, 1), "total": round(time.perf_counter() - started, 1)}
     metrics["epochs_run"] = round(float(trainer.state.epoch or 0), 2)
+    if len(ranks) > 1:
+        metrics["distributed"] = {"world_size": len(ranks), "ranks": ranks,
+                                  "per_process_batch_size": trainer.args.per_device_train_batch_size}
     if summary := self_training_summary(run_dir):
         metrics["self_training"] = summary
     metrics["adaptation"] = {"method": cfg.model.adaptation, "trainable_fraction": round(trainable_fraction(model), 5)}
@@ -165,6 +195,15 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> dict:
     write_json(run_dir / "history.json", trainer.state.log_history)
     write_report(run_dir)
     return metrics
+
+
+def _rank_record(trainer: Trainer, model) -> dict:
+    """What one process did: optimisation steps, a fingerprint of its first training batch (shards
+    differ) and of its final weights (equal on every rank when gradients were averaged)."""
+    first = next(iter(trainer.get_train_dataloader()))
+    batch = {k: v for k, v in first.items() if isinstance(v, torch.Tensor)}
+    return {"rank": distributed.rank(), "steps": trainer.state.global_step, "first_batch": distributed.digest(batch),
+            "weights": distributed.digest(model.state_dict())}
 
 
 def _explain_examples(cfg: RunConfig, run_dir: Path, model, tokenizer, task: Task, modality, inputs: list[str],
@@ -236,8 +275,8 @@ def _hf_trainer(cfg: RunConfig, run_dir: Path, model, task: Task, train_set, val
     args = TrainingArguments(
         output_dir=str(run_dir / "checkpoints"),
         num_train_epochs=t.epochs,
-        per_device_train_batch_size=t.batch_size,
-        per_device_eval_batch_size=t.batch_size * 2,
+        per_device_train_batch_size=t.batch_size // distributed.world_size(),  # batch_size is the global batch
+        per_device_eval_batch_size=t.batch_size * 2 // distributed.world_size(),
         learning_rate=t.learning_rate,
         weight_decay=t.weight_decay,
         warmup_steps=t.warmup_ratio,

@@ -1,0 +1,59 @@
+"""Multi-process training through the standard launchers (``torchrun``, ``accelerate launch``).
+
+Why nothing home-made: once a launcher has set ``RANK``/``WORLD_SIZE``, the HuggingFace Trainer shards
+every epoch with a ``DistributedSampler`` and averages gradients with DDP (gloo on CPU, NCCL on GPUs).
+What biofm adds is run-folder discipline: rank 0 alone prepares and writes the folder, the others
+wait for it, the configured batch size stays the *global* batch, and ``distributed.json`` records
+that every rank trained on its own shard and ended with identical weights.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import Any
+
+import torch
+import torch.distributed as dist
+
+
+def world_size() -> int:
+    return int(os.environ.get("WORLD_SIZE", "1"))
+
+
+def rank() -> int:
+    return int(os.environ.get("RANK", "0"))
+
+
+def is_main() -> bool:
+    return rank() == 0
+
+
+def init() -> None:
+    """Join the launcher's process group before any work, so rank 0 can prepare the run folder
+    while the others wait (the Trainer reuses this group)."""
+    if world_size() > 1 and not dist.is_initialized():
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+
+
+def barrier() -> None:
+    if dist.is_initialized():
+        dist.barrier()
+
+
+def gather(value: Any) -> list[Any]:
+    """``value`` from every rank, in rank order (just ``[value]`` in a single process)."""
+    if not dist.is_initialized():
+        return [value]
+    out: list[Any] = [None] * dist.get_world_size()
+    dist.all_gather_object(out, value)
+    return out
+
+
+def digest(tensors: dict[str, torch.Tensor]) -> str:
+    """A short fingerprint of named tensors: equal on every rank iff the weights are equal."""
+    h = hashlib.sha256()
+    for name in sorted(tensors):
+        h.update(name.encode())
+        h.update(tensors[name].detach().float().cpu().numpy().tobytes())
+    return h.hexdigest()[:16]
