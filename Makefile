@@ -63,6 +63,9 @@ bench: venv
 		--set model.adaptation=probe --set train.learning_rate=1e-3 --set train.epochs=100 --set train.patience=10
 	$(OFFLINE) $(PY) benchmarks/self_training.py --config configs/b3db.yaml --fraction 0.1 --seeds 0 1 2 \
 		--out runs/bench/self_training
+	# one process vs two under torchrun (gloo), same config and global batch
+	$(OFFLINE) $(PY) benchmarks/ddp_parity.py --config configs/b3db.yaml --nproc 2 --out runs/bench/ddp \
+		--set train.epochs=4 data.augment=false
 	$(OFFLINE) $(PY) benchmarks/serve_load.py runs/bench/b3db-seed0 --requests 2000 --concurrency 32 \
 		--out runs/bench/serve_load.json
 

@@ -275,6 +275,26 @@ def simulate_al(
     console.print(f"{summary['metric']} with all labels: {summary['full_data']['mean']} · written to {out}")
 
 
+@app.command()
+@friendly
+def sweep(
+    config: Annotated[Path, typer.Option(help="Run config YAML: the starting point of every trial.")],
+    space: Annotated[Path, typer.Option(help="Search space YAML: config key → {low, high[, log]} or [choices].")],
+    out: Annotated[Path, typer.Option(help="Folder for trials/, trials.csv, best_config.yaml (resumable).")],
+    trials: Annotated[int, typer.Option(help="Trials to run (added to any already in --out).")] = 20,
+    seed: Annotated[int, typer.Option(help="Sampler seed.")] = 0,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override, e.g. --set train.epochs=3")] = None,
+) -> None:
+    """Hyperparameter search with Optuna (TPE, median pruning), chosen on the validation split only."""
+    from biofm.sweep import read_space
+    from biofm.sweep import sweep as search
+
+    summary = search(RunConfig.from_file(config, set_ or []), read_space(space), out, trials, seed)
+    console.print(f"best {summary['metric']} {summary['best_value']:.4f} (trial {summary['best_trial']}): "
+                  f"{summary['best_params']} · {summary['complete']} complete, {summary['pruned']} pruned")
+    console.print(f"table: {out / 'trials.csv'} · best config: {out / 'best_config.yaml'}")
+
+
 @app.command("bench")
 @friendly
 def bench_command(

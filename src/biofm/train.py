@@ -72,8 +72,11 @@ class TrainResult:
     metrics: dict
 
 
-def train(config: RunConfig, out: str | Path, overwrite: bool = False, baseline: bool | None = None) -> TrainResult:
+def train(config: RunConfig, out: str | Path, overwrite: bool = False, baseline: bool | None = None,
+          callbacks: list | None = None) -> TrainResult:
     """Fine-tune per ``config`` and write a complete run folder at ``out``.
+
+    ``callbacks``: extra HuggingFace ``TrainerCallback``s (a sweep's pruning hook, a user's logger).
 
     The folder's ``state.json`` says ``complete`` only when every file is in place; a failure
     marks it ``failed`` with the reason, so later commands refuse it.  A checkpoint is kept
@@ -90,12 +93,12 @@ def train(config: RunConfig, out: str | Path, overwrite: bool = False, baseline:
     distributed.init()
     if not distributed.is_main():  # under torchrun: rank 0 prepares the folder, the others only train
         distributed.barrier()
-        return TrainResult(Path(out), _run(cfg, Path(out), None))
+        return TrainResult(Path(out), _run(cfg, Path(out), None, callbacks))
     run_dir = prepare_run_dir(Path(out), overwrite)
     with run_lock(run_dir):
         write_yaml(run_dir / "config.yaml", {**cfg.to_dict(), "provenance": provenance(_data_files(cfg))})
         distributed.barrier()
-        return _guarded(cfg, run_dir, checkpoint=None)
+        return _guarded(cfg, run_dir, checkpoint=None, callbacks=callbacks)
 
 
 def resume(run_dir: str | Path) -> TrainResult:
@@ -130,11 +133,11 @@ def check_distributable(cfg: RunConfig) -> None:
         raise ConfigError("self_training: run pseudo-labelling in one process (not under torchrun)")
 
 
-def _guarded(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> TrainResult:
+def _guarded(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: list | None = None) -> TrainResult:
     try:
         if cfg.self_training.unlabelled:  # the run folder holds the student; the teacher is trained first
             cfg = student_config(cfg, run_dir)
-        metrics = _run(cfg, run_dir, checkpoint)
+        metrics = _run(cfg, run_dir, checkpoint, callbacks)
     except BaseException as exc:
         set_state(run_dir, "failed", error=f"{type(exc).__name__}: {exc}")
         raise
@@ -142,7 +145,7 @@ def _guarded(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> TrainRes
     return TrainResult(run_dir, metrics)
 
 
-def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> dict:
+def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: list | None = None) -> dict:
     started = time.perf_counter()
     transformers.set_seed(cfg.train.seed)
     if cfg.train.threads:
@@ -156,6 +159,8 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None) -> dict:
     primary = modality.primary_metric(task.kind)
     fit_start = time.perf_counter()
     trainer = _trainer(cfg, run_dir, model, tokenizer, task, splits, texts, primary, modality)
+    for callback in callbacks or []:
+        trainer.add_callback(callback)
     if distributed.is_main():
         console.print(f"[bold]biofm[/] {cfg.modality} · {task.mode} · train {len(splits.train)} / val "
                       f"{len(splits.val)} / test {len(splits.test)} · {_param_count(model)} parameters "
