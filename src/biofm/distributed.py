@@ -16,6 +16,9 @@ from typing import Any
 import torch
 import torch.distributed as dist
 
+from biofm.config import RunConfig
+from biofm.errors import ConfigError
+
 
 def world_size() -> int:
     return int(os.environ.get("WORLD_SIZE", "1"))
@@ -48,6 +51,25 @@ def gather(value: Any) -> list[Any]:
     out: list[Any] = [None] * dist.get_world_size()
     dist.all_gather_object(out, value)
     return out
+
+
+def check_config(cfg: RunConfig) -> None:
+    """Before any work, under a multi-process launcher: the batch must split evenly across processes."""
+    n = world_size()
+    if n > 1 and cfg.train.batch_size % n:
+        raise ConfigError(f"train.batch_size: {cfg.train.batch_size} is the global batch and must divide evenly "
+                          f"among {n} processes")
+    if n > 1 and cfg.self_training.unlabelled:
+        raise ConfigError("self_training: run pseudo-labelling in one process (not under torchrun)")
+
+
+def rank_record(trainer, model: torch.nn.Module) -> dict:
+    """What this process did: optimisation steps, a fingerprint of its first training batch (shards
+    differ) and of its final weights (equal on every rank when gradients were averaged)."""
+    first = next(iter(trainer.get_train_dataloader()))
+    batch = {k: v for k, v in first.items() if isinstance(v, torch.Tensor)}
+    return {"rank": rank(), "steps": trainer.state.global_step, "first_batch": digest(batch),
+            "weights": digest(model.state_dict())}
 
 
 def digest(tensors: dict[str, torch.Tensor]) -> str:

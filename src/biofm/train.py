@@ -87,7 +87,7 @@ def train(config: RunConfig, out: str | Path, overwrite: bool = False, baseline:
     check_adaptation(cfg.model)
     check_self_training(cfg)
     check_tracker(cfg.train.track)
-    check_distributable(cfg)
+    distributed.check_config(cfg)
     if baseline is not None:
         cfg = replace(cfg, baseline=baseline)
     distributed.init()
@@ -121,16 +121,6 @@ def resume(run_dir: str | Path) -> TrainResult:
         set_state(run_dir, "running")
         distributed.barrier()
         return _guarded(cfg, run_dir, checkpoint)
-
-
-def check_distributable(cfg: RunConfig) -> None:
-    """Before any work, under a multi-process launcher: the batch must split evenly across processes."""
-    n = distributed.world_size()
-    if n > 1 and cfg.train.batch_size % n:
-        raise ConfigError(f"train.batch_size: {cfg.train.batch_size} is the global batch and must divide evenly "
-                          f"among {n} processes")
-    if n > 1 and cfg.self_training.unlabelled:
-        raise ConfigError("self_training: run pseudo-labelling in one process (not under torchrun)")
 
 
 def _guarded(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: list | None = None) -> TrainResult:
@@ -169,7 +159,7 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: list
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     fit_seconds = time.perf_counter() - fit_start
     model = model.eval()  # the Trainer trained it in place (a probe trains the shared head)
-    ranks = distributed.gather(_rank_record(trainer, model))
+    ranks = distributed.gather(distributed.rank_record(trainer, model)) if distributed.world_size() > 1 else []
     if not distributed.is_main():
         return {}  # rank 0 evaluates and writes the run folder
 
@@ -186,7 +176,7 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: list
     metrics["data"] = _data_summary(cfg, splits, texts, tokenizer)
     metrics["seconds"] = {"train": round(fit_seconds, 1), "total": round(time.perf_counter() - started, 1)}
     metrics["epochs_run"] = round(float(trainer.state.epoch or 0), 2)
-    if len(ranks) > 1:
+    if ranks:
         metrics["distributed"] = {"world_size": len(ranks), "ranks": ranks,
                                   "per_process_batch_size": trainer.args.per_device_train_batch_size}
     if summary := self_training_summary(run_dir):
@@ -200,15 +190,6 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: list
     write_json(run_dir / "history.json", trainer.state.log_history)
     write_report(run_dir)
     return metrics
-
-
-def _rank_record(trainer: Trainer, model) -> dict:
-    """What one process did: optimisation steps, a fingerprint of its first training batch (shards
-    differ) and of its final weights (equal on every rank when gradients were averaged)."""
-    first = next(iter(trainer.get_train_dataloader()))
-    batch = {k: v for k, v in first.items() if isinstance(v, torch.Tensor)}
-    return {"rank": distributed.rank(), "steps": trainer.state.global_step, "first_batch": distributed.digest(batch),
-            "weights": distributed.digest(model.state_dict())}
 
 
 def _explain_examples(cfg: RunConfig, run_dir: Path, model, tokenizer, task: Task, modality, inputs: list[str],
