@@ -66,6 +66,9 @@ bench: venv
 	# one process vs two under torchrun (gloo), same config and global batch
 	$(OFFLINE) $(PY) benchmarks/ddp_parity.py --config configs/b3db.yaml --nproc 2 --out runs/bench/ddp \
 		--set train.epochs=4 data.augment=false
+	# differential privacy: DP-SGD probes at ε 1, 3, 8 vs the same probe without DP, 3 seeds
+	$(OFFLINE) $(PY) benchmarks/privacy_cost.py --config configs/b3db.yaml --epsilons 1 3 8 --seeds 0 1 2 \
+		--out runs/bench/privacy --set train.learning_rate=1e-3 train.epochs=30 train.patience=10
 	$(OFFLINE) $(PY) benchmarks/serve_load.py runs/bench/b3db-seed0 --requests 2000 --concurrency 32 \
 		--out runs/bench/serve_load.json
 

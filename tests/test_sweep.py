@@ -53,5 +53,5 @@ def test_a_trial_below_the_median_is_stopped_after_its_epoch():
     hook = PruneOnValidation(study.ask(), "roc_auc")
     state = TrainerState()
     state.epoch = 1.0
-    with pytest.raises(optuna.TrialPruned, match="0.5000"):
+    with pytest.raises(optuna.TrialPruned, match=r"0\.5000"):
         hook.on_evaluate(None, state, None, metrics={"eval_roc_auc": 0.5})

@@ -108,6 +108,9 @@ class TrainConfig:
     precision: str = "auto"  # "auto" (bf16 where the CPU/GPU supports it) | "bf16" | "fp32"
     threads: int | None = None  # torch intra-op threads; None: all cores
     track: str = "none"  # experiment tracking: "tensorboard" (run/tensorboard/) or "mlflow" (run/mlruns/)
+    dp_epsilon: float | None = None  # differential privacy (DP-SGD on the head of a probe): ε budget; None: off
+    dp_delta: float | None = None  # None: min(1e-5, 1 / (10 × training examples))
+    dp_max_grad_norm: float = 1.0  # per-example gradient clipping bound
 
     def __post_init__(self) -> None:
         if self.track not in TRACKERS:
@@ -117,7 +120,7 @@ class TrainConfig:
         for name in ("epochs", "batch_size", "patience"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"train.{name}: must be at least 1, got {getattr(self, name)}")
-        for name in ("learning_rate", "head_learning_rate"):
+        for name in ("learning_rate", "head_learning_rate", "dp_epsilon", "dp_delta", "dp_max_grad_norm"):
             if getattr(self, name) is not None and getattr(self, name) <= 0:
                 raise ConfigError(f"train.{name}: must be positive, got {getattr(self, name)}")
         if not 0 <= self.warmup_ratio < 1:

@@ -43,6 +43,7 @@ from biofm.metrics import GREATER_IS_BETTER, compute_metrics
 from biofm.modalities import get_modality
 from biofm.model import adopt_checkpoint, build_predictor, save_predictor
 from biofm.predict import LoadedRun
+from biofm.privacy import PrivateHeadTrainer, check_privacy
 from biofm.progress import RichProgress, console
 from biofm.report import write_report
 from biofm.runs import (
@@ -86,6 +87,7 @@ def train(config: RunConfig, out: str | Path, overwrite: bool = False, baseline:
     cfg = replace(cfg, model=adopt_checkpoint(cfg.model, cfg.modality))
     check_adaptation(cfg.model)
     check_self_training(cfg)
+    check_privacy(cfg)
     check_tracker(cfg.train.track)
     distributed.check_config(cfg)
     if baseline is not None:
@@ -179,6 +181,8 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: list
     if ranks:
         metrics["distributed"] = {"world_size": len(ranks), "ranks": ranks,
                                   "per_process_batch_size": trainer.args.per_device_train_batch_size}
+    if privacy := getattr(trainer, "privacy", None):
+        metrics["privacy"] = privacy
     if summary := self_training_summary(run_dir):
         metrics["self_training"] = summary
     metrics["adaptation"] = {"method": cfg.model.adaptation, "trainable_fraction": round(trainable_fraction(model), 5)}
@@ -289,8 +293,13 @@ def _hf_trainer(cfg: RunConfig, run_dir: Path, model, task: Task, train_set, val
         values, _ = compute_metrics(task, prediction.label_ids, task.decode(prediction.predictions))
         return {k: v for k, v in values.items() if isinstance(v, float)}
 
-    trainer = HeadRateTrainer(
-        head_learning_rate=t.head_learning_rate,
+    if t.dp_epsilon is not None:  # DP-SGD on the probe's head (biofm.privacy)
+        trainer_class, extra = PrivateHeadTrainer, {"epsilon": t.dp_epsilon, "delta": t.dp_delta,
+                                                    "max_grad_norm": t.dp_max_grad_norm}
+    else:
+        trainer_class, extra = HeadRateTrainer, {"head_learning_rate": t.head_learning_rate}
+    trainer = trainer_class(
+        **extra,
         model=model,
         args=args,
         train_dataset=train_set,
