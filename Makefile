@@ -59,7 +59,7 @@ bench: venv
 	$(OFFLINE) $(PY) benchmarks/dna_windows.py runs/bench/tf_binding-seed0 --length 10000
 	# label efficiency: active-learning curves (probe learner: seconds per round) and self-training, B3DB
 	$(OFFLINE) $(BIOFM) simulate-al --config configs/b3db.yaml --out runs/bench/active_learning \
-		--start 100 --step 100 --rounds 8 --seeds 0,1,2 --strategies random,uncertainty,hybrid \
+		--start 100 --step 100 --rounds 5 --seeds 0,1,2 --strategies random,uncertainty,hybrid \
 		--set model.adaptation=probe --set train.learning_rate=1e-3 --set train.epochs=100 --set train.patience=10
 	$(OFFLINE) $(PY) benchmarks/self_training.py --config configs/b3db.yaml --fraction 0.1 --seeds 0 1 2 \
 		--out runs/bench/self_training

@@ -63,7 +63,9 @@ class PrivateHeadTrainer(Trainer):
         module, optimizer, loader = engine.make_private_with_epsilon(
             module=self.model, optimizer=optimizer, data_loader=loader, target_epsilon=self.epsilon,
             target_delta=self.delta, epochs=epochs, max_grad_norm=self.max_grad_norm)
-        best_state = self._loop(module, optimizer, loader, epochs)
+        with warnings.catch_warnings():  # Opacus' hooks note that the cached features need no gradient
+            warnings.filterwarnings("ignore", message="Full backward hook is firing")
+            best_state = self._loop(module, optimizer, loader, epochs)
         self.model.load_state_dict(best_state)
         self.privacy = {"epsilon": round(engine.get_epsilon(self.delta), 4), "target_epsilon": self.epsilon,
                         "delta": self.delta, "noise_multiplier": round(optimizer.noise_multiplier, 4),
