@@ -59,10 +59,11 @@ bench: venv
 	$(OFFLINE) $(PY) benchmarks/dna_windows.py runs/bench/tf_binding-seed0 --length 10000
 	# label efficiency: active-learning curves (probe learner: seconds per round) and self-training, B3DB
 	$(OFFLINE) $(BIOFM) simulate-al --config configs/b3db.yaml --out runs/bench/active_learning \
-		--start 100 --step 100 --rounds 5 --seeds 0,1,2 --strategies random,uncertainty,hybrid \
+		--start 20 --step 20 --rounds 6 --seeds 0,1,2 --strategies random,uncertainty,hybrid \
 		--set model.adaptation=probe --set train.learning_rate=1e-3 --set train.epochs=100 --set train.patience=10
 	$(OFFLINE) $(PY) benchmarks/self_training.py --config configs/b3db.yaml --fraction 0.1 --seeds 0 1 2 \
-		--out runs/bench/self_training
+		--out runs/bench/self_training --set model.adaptation=probe train.learning_rate=1e-3 train.epochs=100 \
+		train.patience=10
 	# one process vs two under torchrun (gloo), same config and global batch
 	$(OFFLINE) $(PY) benchmarks/ddp_parity.py --config configs/b3db.yaml --nproc 2 --out runs/bench/ddp \
 		--set train.epochs=4 data.augment=false
