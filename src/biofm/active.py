@@ -104,13 +104,18 @@ def check_strategy(strategy: str) -> None:
         raise ConfigError(f"--strategy: expected one of {', '.join(STRATEGIES)}, got {strategy!r}")
 
 
+def random_pick(size: int, n: int, seed: int) -> list[int]:
+    """The baseline: ``n`` of ``size`` items, seeded, needing no model scores."""
+    return [int(i) for i in np.random.default_rng(seed).choice(size, min(n, size), replace=False)]
+
+
 def select(strategy: str, n: int, scores: PoolScores, seed: int = 0) -> list[int]:
     """Indices of the ``n`` pool items ``strategy`` would label next, best first."""
     check_strategy(strategy)
     size = len(scores.uncertainty)
     n = min(n, size)
     if strategy == "random":
-        return [int(i) for i in np.random.default_rng(seed).choice(size, n, replace=False)]
+        return random_pick(size, n, seed)
     if strategy in ("uncertainty", "margin"):
         values = scores.uncertainty if strategy == "uncertainty" else scores.margin
         return [int(i) for i in np.argsort(-values, kind="stable")[:n]]

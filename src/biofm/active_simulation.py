@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from biofm.active import STRATEGIES, score_pool, select
+from biofm.active import STRATEGIES, random_pick, score_pool, select
 from biofm.config import RunConfig
 from biofm.datasets import resolve
 from biofm.errors import ConfigError
@@ -112,11 +112,10 @@ def _next_batch(run_dir: Path, splits: Splits, labelled: list[int], strategy: st
     """The pool indices ``strategy`` reveals next, ranked by the round's model."""
     taken = set(labelled)
     remaining = [i for i in range(len(splits.train)) if i not in taken]
-    run = load_run(run_dir)
+    if strategy == "random":  # no need to score the pool
+        return [remaining[i] for i in random_pick(len(remaining), step, seed)]
     pool = [splits.train.inputs[i] for i in remaining]
-    scores = score_pool(run, pool, [splits.train.inputs[i] for i in labelled]) if strategy != "random" else None
-    if scores is None:
-        return [remaining[i] for i in np.random.default_rng(seed).choice(len(remaining), step, replace=False)]
+    scores = score_pool(load_run(run_dir), pool, [splits.train.inputs[i] for i in labelled])
     return [remaining[i] for i in select(strategy, step, scores, seed)]
 
 
