@@ -67,6 +67,10 @@ bench: venv
 	# one process vs two under torchrun (gloo), same config and global batch
 	$(OFFLINE) $(PY) benchmarks/ddp_parity.py --config configs/b3db.yaml --nproc 2 --out runs/bench/ddp \
 		--set train.epochs=4 data.augment=false
+	# federated (Flower, 3 label-skewed sites, FedAvg) vs centralised training on the same data, probe learner
+	$(OFFLINE) $(PY) benchmarks/federated.py --config configs/b3db.yaml --seeds 0 1 2 --out runs/bench/federated \
+		--set model.adaptation=probe train.learning_rate=1e-3 train.epochs=100 train.patience=10 \
+		federated.rounds=100 federated.local_epochs=1
 	# differential privacy: DP-SGD probes at ε 1, 3, 8 vs the same probe without DP, 3 seeds
 	$(OFFLINE) $(PY) benchmarks/privacy_cost.py --config configs/b3db.yaml --epsilons 1 3 8 --seeds 0 1 2 \
 		--out runs/bench/privacy --set train.learning_rate=1e-3 train.epochs=30 train.patience=10

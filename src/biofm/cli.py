@@ -110,7 +110,8 @@ def evaluate(
     from biofm.predict import evaluate as run_evaluation
 
     result = run_evaluation(run_dir, data, skip_invalid=skip_invalid, engine=engine)
-    show_metrics({"primary_metric": None, data.name: result["metrics"], "warnings": result["warnings"]})
+    show_metrics({"primary_metric": None, data.name: result["metrics"], "warnings": result["warnings"]},
+                 splits=(data.name,))
     console.print(f"{result['n']} rows evaluated, {result['skipped_rows']} skipped")
 
 
@@ -295,6 +296,75 @@ def sweep(
     console.print(f"table: {out / 'trials.csv'} · best config: {out / 'best_config.yaml'}")
 
 
+def _federated():
+    """Flower is an optional extra: say how to get it instead of an ImportError."""
+    try:
+        from biofm import federated
+    except ImportError as exc:
+        raise BiofmError(f"federated training needs Flower ({exc}); install it with: pip install 'biofm[federated]'") \
+            from None
+    return federated
+
+
+@app.command()
+@friendly
+def federate(
+    config: Annotated[Path | None, typer.Option(help="Run config YAML (its federated: section).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Run folder to create (an ordinary one, plus federated/).")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override, e.g. --set federated.sites=5")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing run folder.")] = False,
+    resume: Annotated[Path | None, typer.Option(help="Continue an interrupted federation.")] = None,
+) -> None:
+    """Simulate federated fine-tuning on this machine: K site processes and a Flower server over loopback."""
+    federated = _federated()
+    if resume is not None:
+        if config or out or set_:
+            raise BiofmError("--resume takes only the run folder: its config.yaml is reused as it was")
+        result = federated.resume(resume)
+    elif config is None or out is None:
+        raise BiofmError("federate needs --config and --out (or --resume RUN_DIR)")
+    else:
+        result = federated.federate(RunConfig.from_file(config, set_ or []), out, overwrite=overwrite)
+    show_metrics(result.metrics)
+    console.print(f"run folder: [bold]{result.run_dir}[/] (best round "
+                  f"{result.metrics['federated']['best_round']}; per-round curve in federated/rounds.json)")
+
+
+@app.command("federate-server")
+@friendly
+def federate_server(
+    config: Annotated[Path | None, typer.Option(help="Model and evaluation data (val picks the round).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Run folder to create.")] = None,
+    address: Annotated[str, typer.Option(help="Where sites connect, host:port.")] = "0.0.0.0:8080",
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override, e.g. --set federated.sites=5")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing run folder.")] = False,
+    resume: Annotated[Path | None, typer.Option(help="Continue an interrupted server's run folder.")] = None,
+) -> None:
+    """Run the federation's server; waits for federated.sites sites, then runs federated.rounds rounds."""
+    federated = _federated()
+    if resume is not None:
+        result = federated.resume(resume, address=address)
+    elif config is None or out is None:
+        raise BiofmError("federate-server needs --config and --out (or --resume RUN_DIR)")
+    else:
+        result = federated.serve(RunConfig.from_file(config, set_ or []), out, address, overwrite=overwrite)
+    show_metrics(result.metrics)
+    console.print(f"run folder: [bold]{result.run_dir}[/]")
+
+
+@app.command("federate-client")
+@friendly
+def federate_client(
+    config: Annotated[Path, typer.Option(help="This site's config: the same model, its own data file.")],
+    server: Annotated[str, typer.Option(help="The server's host:port.")],
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override, e.g. --set train.threads=4")] = None,
+    wait: Annotated[float, typer.Option(help="Seconds to keep retrying while the server is not up yet.")] = 300.0,
+) -> None:
+    """Join a federation as one site: train locally each round; only weights leave this machine."""
+    _federated().join(RunConfig.from_file(config, set_ or []), server, wait_seconds=wait)
+    console.print("the server ended the federation")
+
+
 @app.command("bench")
 @friendly
 def bench_command(
@@ -384,9 +454,9 @@ def datasets_show(name: Annotated[str, typer.Argument(help="Dataset name from `b
         console.print(f"[bold]{part}[/]: {card.path(part)} ({n} rows)", highlight=False)
 
 
-def show_metrics(metrics: dict) -> None:
+def show_metrics(metrics: dict, splits: tuple[str, ...] = ("val", "test")) -> None:
     """A table of the model's metrics per split, with the baseline's beside them."""
-    parts = [p for p in metrics if isinstance(metrics[p], dict) and p not in ("baseline", "data", "seconds")]
+    parts = [p for p in splits if isinstance(metrics.get(p), dict)]
     baseline = metrics.get("baseline", {})
     columns = [f"model {p}" for p in parts] + [f"baseline {p}" for p in ("val", "test") if p in baseline]
     table = Table("metric", *columns, title=baseline.get("name") and f"baseline: {baseline['name']}")

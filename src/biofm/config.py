@@ -22,6 +22,7 @@ from biofm.errors import ConfigError
 SPLIT_NAMES = ("random", "stratified", "scaffold", "region", "group")
 ADAPTATIONS = ("full", "lora", "probe")
 TRACKERS = ("none", "tensorboard", "mlflow")
+FEDERATED_PARTITIONS = ("iid", "label", "group")
 
 
 @dataclass
@@ -176,6 +177,44 @@ class SelfTrainingConfig:
 
 
 @dataclass
+class FederatedConfig:
+    """Federated fine-tuning with Flower (``biofm federate``): sites train locally, a server averages.
+
+    The simulation splits the training part into ``sites`` partitions: ``iid``; ``label`` skew (each
+    class shared out by Dirichlet(``label_skew``) proportions: smaller is more skewed, as when one
+    hospital sees mostly positives); or ``group`` (scaffold/region groups never shared between sites).
+    """
+
+    sites: int = 3
+    partition: str = "label"  # "iid" | "label" | "group"
+    label_skew: float = 0.5  # Dirichlet concentration α of the label partition
+    rounds: int = 10
+    local_epochs: int = 1
+    clients_per_round: int | None = None  # None: every site every round
+    strategy: str = "fedavg"  # "fedavg" | "fedprox" (a proximal term keeps local weights near the global ones)
+    proximal_mu: float = 0.01
+    round_timeout: float = 1800.0  # seconds a round waits for its sites
+
+    def __post_init__(self) -> None:
+        if self.partition not in FEDERATED_PARTITIONS:
+            raise ConfigError(f"federated.partition: expected one of {', '.join(FEDERATED_PARTITIONS)}, "
+                              f"got {self.partition!r}")
+        if self.strategy not in ("fedavg", "fedprox"):
+            raise ConfigError(f"federated.strategy: expected fedavg or fedprox, got {self.strategy!r}")
+        for name in ("sites", "rounds", "local_epochs"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"federated.{name}: must be at least 1, got {getattr(self, name)}")
+        if self.clients_per_round is not None and not 1 <= self.clients_per_round <= self.sites:
+            raise ConfigError(f"federated.clients_per_round: must be between 1 and sites ({self.sites}), "
+                              f"got {self.clients_per_round}")
+        for name in ("label_skew", "round_timeout"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"federated.{name}: must be positive, got {getattr(self, name)}")
+        if self.proximal_mu < 0:
+            raise ConfigError(f"federated.proximal_mu: must be >= 0, got {self.proximal_mu}")
+
+
+@dataclass
 class RunConfig(YamlConfig):
     """Everything a training run needs; ``config.yaml`` in a run folder is this, resolved."""
 
@@ -186,6 +225,7 @@ class RunConfig(YamlConfig):
     baseline: bool = True  # fit the modality's classical baseline on the same split
     explain_examples: int = 3  # test inputs explained (Integrated Gradients) for report.html; 0: none
     self_training: SelfTrainingConfig = field(default_factory=SelfTrainingConfig)
+    federated: FederatedConfig = field(default_factory=FederatedConfig)  # used by `biofm federate` only
 
 
 @dataclass

@@ -98,7 +98,7 @@ def train(config: RunConfig, out: str | Path, overwrite: bool = False, baseline:
         return TrainResult(Path(out), _run(cfg, Path(out), None, callbacks))
     run_dir = prepare_run_dir(Path(out), overwrite)
     with run_lock(run_dir):
-        write_yaml(run_dir / "config.yaml", {**cfg.to_dict(), "provenance": provenance(_data_files(cfg))})
+        write_run_config(run_dir, cfg)
         distributed.barrier()
         return _guarded(cfg, run_dir, checkpoint=None, callbacks=callbacks)
 
@@ -116,7 +116,7 @@ def resume(run_dir: str | Path) -> TrainResult:
         return TrainResult(Path(run_dir), _run(cfg, Path(run_dir), last_checkpoint(Path(run_dir) / "checkpoints")))
     run_dir = check_resumable(run_dir)
     cfg = read_run_config(run_dir)
-    check_data_unchanged(run_dir, _data_files(cfg))
+    check_data_unchanged(run_dir, data_files(cfg))
     with run_lock(run_dir):
         checkpoint = last_checkpoint(run_dir / "checkpoints")
         console.print(f"resuming {run_dir} from {checkpoint.name if checkpoint else 'the start (no checkpoint yet)'}")
@@ -137,61 +137,94 @@ def _guarded(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: 
     return TrainResult(run_dir, metrics)
 
 
+@dataclass
+class Setup:
+    """Everything training needs before the first step: data, task, tokenizer texts, tokenizer and model."""
+
+    modality: object
+    splits: Splits
+    task: Task
+    texts: dict[str, list[str]]
+    tokenizer: object
+    model: object
+    primary: str
+
+
+def setup(cfg: RunConfig, task: Task | None = None) -> Setup:
+    """Read and split the data, fit the task (unless given: a federated site gets the server's) and
+    build the tokenizer and the adapted model.  Shared by ordinary, multi-process and federated training."""
+    modality = get_modality(cfg.modality)
+    splits = load_splits(cfg.data, modality)
+    task = task or Task.fit(cfg.data.task, cfg.data.label_columns, splits.train)
+    texts = {p: tokenizer_texts(modality, cfg.model.tokenizer, getattr(splits, p)) for p in ("train", "val", "test")}
+    tokenizer = _tokenizer(cfg, modality, texts["train"])
+    model = adapt(build_predictor(cfg.model, tokenizer, task.n_outputs, task.mode), cfg.model)
+    return Setup(modality, splits, task, texts, tokenizer, model, modality.primary_metric(task.kind))
+
+
 def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: list | None = None) -> dict:
     started = time.perf_counter()
     transformers.set_seed(cfg.train.seed)
     if cfg.train.threads:
         torch.set_num_threads(cfg.train.threads)
-    modality = get_modality(cfg.modality)
-    splits = load_splits(cfg.data, modality)
-    task = Task.fit(cfg.data.task, cfg.data.label_columns, splits.train)
-    texts = {p: tokenizer_texts(modality, cfg.model.tokenizer, getattr(splits, p)) for p in ("train", "val", "test")}
-    tokenizer = _tokenizer(cfg, modality, texts["train"])
-    model = adapt(build_predictor(cfg.model, tokenizer, task.n_outputs, task.mode), cfg.model)
-    primary = modality.primary_metric(task.kind)
+    s = setup(cfg)
     fit_start = time.perf_counter()
-    trainer = _trainer(cfg, run_dir, model, tokenizer, task, splits, texts, primary, modality)
+    trainer = _trainer(cfg, run_dir, s)
     for callback in callbacks or []:
         trainer.add_callback(callback)
     if distributed.is_main():
-        console.print(f"[bold]biofm[/] {cfg.modality} · {task.mode} · train {len(splits.train)} / val "
-                      f"{len(splits.val)} / test {len(splits.test)} · {_param_count(model)} parameters "
-                      f"({cfg.model.adaptation}, {trainable_fraction(model):.1%} trained) · "
+        console.print(f"[bold]biofm[/] {cfg.modality} · {s.task.mode} · train {len(s.splits.train)} / val "
+                      f"{len(s.splits.val)} / test {len(s.splits.test)} · {_param_count(s.model)} parameters "
+                      f"({cfg.model.adaptation}, {trainable_fraction(s.model):.1%} trained) · "
                       f"{'bf16' if trainer.args.bf16 else 'fp32'}")
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     fit_seconds = time.perf_counter() - fit_start
-    model = model.eval()  # the Trainer trained it in place (a probe trains the shared head)
-    ranks = distributed.gather(distributed.rank_record(trainer, model)) if distributed.world_size() > 1 else []
+    s.model.eval()  # the Trainer trained it in place (a probe trains the shared head)
+    ranks = distributed.gather(distributed.rank_record(trainer, s.model)) if distributed.world_size() > 1 else []
     if not distributed.is_main():
         return {}  # rank 0 evaluates and writes the run folder
 
-    metrics: dict = {"primary_metric": primary, "warnings": []}
+    extra: dict = {"epochs_run": round(float(trainer.state.epoch or 0), 2)}
+    if ranks:
+        extra["distributed"] = {"world_size": len(ranks), "ranks": ranks,
+                                "per_process_batch_size": trainer.args.per_device_train_batch_size}
+    if privacy := getattr(trainer, "privacy", None):
+        extra["privacy"] = privacy
+    if summary := self_training_summary(run_dir):
+        extra["self_training"] = summary
+    return conclude(cfg, run_dir, s, trainer.args.bf16, trainer.state.log_history, extra,
+                    seconds={"train": round(fit_seconds, 1), "total": round(time.perf_counter() - started, 1)})
+
+
+def conclude(cfg: RunConfig, run_dir: Path, s: Setup, bf16: bool, history: list[dict], extra: dict,
+             seconds: dict) -> dict:
+    """Score the trained model on validation and test, fit the baseline on the same split, and write the
+    complete run folder (weights, tokenizer, metrics, predictions, explanations, report).
+
+    Why one function: an ordinary, a multi-process and a federated run end in the same kind of folder,
+    so every later command (predict, explain, export, serve) works on each of them.
+    """
+    model = s.model.eval()
+    metrics: dict = {"primary_metric": s.primary, "warnings": []}
     outputs = {}
     for part in ("val", "test"):
-        records = getattr(splits, part)
-        outputs[part] = predict_outputs(model, tokenizer, task, modality, cfg, records.inputs, trainer.args.bf16)
-        metrics[part], notes = compute_metrics(task, task.encode(records), outputs[part])
+        records = getattr(s.splits, part)
+        outputs[part] = predict_outputs(model, s.tokenizer, s.task, s.modality, cfg, records.inputs, bf16)
+        metrics[part], notes = compute_metrics(s.task, s.task.encode(records), outputs[part])
         metrics["warnings"] += [f"{part}: {n}" for n in notes]
     if cfg.baseline:
         console.print("fitting the classical baseline on the same split …")
-        metrics["baseline"] = run_baseline(modality, task, splits, cfg.train.seed)
-    metrics["data"] = _data_summary(cfg, splits, texts, tokenizer)
-    metrics["seconds"] = {"train": round(fit_seconds, 1), "total": round(time.perf_counter() - started, 1)}
-    metrics["epochs_run"] = round(float(trainer.state.epoch or 0), 2)
-    if ranks:
-        metrics["distributed"] = {"world_size": len(ranks), "ranks": ranks,
-                                  "per_process_batch_size": trainer.args.per_device_train_batch_size}
-    if privacy := getattr(trainer, "privacy", None):
-        metrics["privacy"] = privacy
-    if summary := self_training_summary(run_dir):
-        metrics["self_training"] = summary
+        metrics["baseline"] = run_baseline(s.modality, s.task, s.splits, cfg.train.seed)
+    metrics["data"] = _data_summary(cfg, s.splits, s.texts, s.tokenizer)
+    metrics["seconds"] = seconds
+    metrics.update(extra)
     metrics["adaptation"] = {"method": cfg.model.adaptation, "trainable_fraction": round(trainable_fraction(model), 5)}
     model = finish(model, cfg.model)
 
-    _save(run_dir, cfg, model, tokenizer, task, splits, outputs, metrics)
-    save_domain(modality, splits.train.inputs, run_dir)
-    _explain_examples(cfg, run_dir, model, tokenizer, task, modality, splits.test.inputs, outputs["test"])
-    write_json(run_dir / "history.json", trainer.state.log_history)
+    _save(run_dir, cfg, model, s.tokenizer, s.task, s.splits, outputs, metrics)
+    save_domain(s.modality, s.splits.train.inputs, run_dir)
+    _explain_examples(cfg, run_dir, model, s.tokenizer, s.task, s.modality, s.splits.test.inputs, outputs["test"])
+    write_json(run_dir / "history.json", history)
     write_report(run_dir)
     return metrics
 
@@ -222,37 +255,36 @@ def _tokenizer(cfg: RunConfig, modality, train_texts: list[str]):
     return modality.build_tokenizer(train_texts, cfg.model.tokenizer)
 
 
-def _trainer(
-    cfg: RunConfig, run_dir: Path, model, tokenizer, task: Task, splits: Splits, texts: dict[str, list[str]],
-    primary: str, modality,
-) -> Trainer:
-    spec = cfg.model.tokenizer
+def _trainer(cfg: RunConfig, run_dir: Path, s: Setup) -> Trainer:
+    model, train_set, val_set, collator, grouped = training_sets(cfg, s)
+    val_targets = s.task.encode(s.splits.val)
+    return _hf_trainer(cfg, run_dir, model, s.task, train_set, val_set, val_targets, s.primary, collator, grouped)
+
+
+def training_sets(cfg: RunConfig, s: Setup) -> tuple:
+    """What the Trainer optimises and on what: (model, train set, val set, collator, group by length).
+
+    A probe trains only the head, on embeddings the frozen encoder computes once (no augmentation:
+    one pass); otherwise the whole predictor trains on token ids, augmented afresh per access.
+    """
+    train_targets, val_targets = s.task.encode(s.splits.train), s.task.encode(s.splits.val)
     if cfg.model.adaptation == "probe":
-        return _probe_trainer(cfg, run_dir, model, tokenizer, task, splits, texts, primary)
+        if cfg.data.augment:
+            console.print("[yellow]warning:[/] data.augment is ignored by adaptation: probe "
+                          "(embeddings are cached once)")
+        bf16 = use_bf16(cfg.train.precision)
+        console.print("embedding the training and validation sets once with the frozen encoder …")
+        train_set = CachedFeatures(s.model, s.texts["train"], train_targets, s.tokenizer, cfg.model.max_length, bf16)
+        val_set = CachedFeatures(s.model, s.texts["val"], val_targets, s.tokenizer, cfg.model.max_length, bf16)
+        return HeadOnly(s.model), train_set, val_set, stack_features, False
+    spec, modality = cfg.model.tokenizer, s.modality
     if cfg.data.augment:  # a fresh variant per access, prepared for the tokenizer after augmenting
-        train_set = EncodedDataset(splits.train.inputs, task.encode(splits.train), tokenizer, cfg.model.max_length,
+        train_set = EncodedDataset(s.splits.train.inputs, train_targets, s.tokenizer, cfg.model.max_length,
                                    augment=lambda x, rng: modality.tokenizer_text(modality.augment(x, rng), spec))
     else:
-        train_set = EncodedDataset(texts["train"], task.encode(splits.train),
-                                   tokenizer, cfg.model.max_length)
-    val_targets = task.encode(splits.val)
-    val_set = EncodedDataset(texts["val"], val_targets, tokenizer, cfg.model.max_length)
-    return _hf_trainer(cfg, run_dir, model, task, train_set, val_set, val_targets, primary,
-                       Collator(tokenizer.pad_token_id), group_by_length=True)
-
-
-def _probe_trainer(cfg: RunConfig, run_dir: Path, model, tokenizer, task: Task, splits: Splits,
-                   texts: dict[str, list[str]], primary: str) -> Trainer:
-    """Head-only training on embeddings the frozen encoder computes once (no augmentation: one pass)."""
-    if cfg.data.augment:
-        console.print("[yellow]warning:[/] data.augment is ignored by adaptation: probe (embeddings are cached once)")
-    bf16 = use_bf16(cfg.train.precision)
-    console.print("embedding the training and validation sets once with the frozen encoder …")
-    val_targets = task.encode(splits.val)
-    train_set = CachedFeatures(model, texts["train"], task.encode(splits.train), tokenizer, cfg.model.max_length, bf16)
-    val_set = CachedFeatures(model, texts["val"], val_targets, tokenizer, cfg.model.max_length, bf16)
-    return _hf_trainer(cfg, run_dir, HeadOnly(model), task, train_set, val_set, val_targets, primary,
-                       stack_features, group_by_length=False)
+        train_set = EncodedDataset(s.texts["train"], train_targets, s.tokenizer, cfg.model.max_length)
+    val_set = EncodedDataset(s.texts["val"], val_targets, s.tokenizer, cfg.model.max_length)
+    return s.model, train_set, val_set, Collator(s.tokenizer.pad_token_id), True
 
 
 def _hf_trainer(cfg: RunConfig, run_dir: Path, model, task: Task, train_set, val_set, val_targets: np.ndarray,
@@ -262,32 +294,8 @@ def _hf_trainer(cfg: RunConfig, run_dir: Path, model, task: Task, train_set, val
     if selector == "loss":
         console.print(f"[yellow]warning:[/] {primary} is undefined on the validation split (one class); "
                       "selecting the best epoch by validation loss")
-    args = TrainingArguments(
-        output_dir=str(run_dir / "checkpoints"),
-        num_train_epochs=t.epochs,
-        per_device_train_batch_size=t.batch_size // distributed.world_size(),  # batch_size is the global batch
-        per_device_eval_batch_size=t.batch_size * 2 // distributed.world_size(),
-        learning_rate=t.learning_rate,
-        weight_decay=t.weight_decay,
-        warmup_steps=t.warmup_ratio,
-        lr_scheduler_type="linear",
-        eval_strategy="epoch",
-        save_strategy="epoch",
-        save_total_limit=1,
-        load_best_model_at_end=True,
-        metric_for_best_model=selector,
-        greater_is_better=GREATER_IS_BETTER.get(selector, False),
-        logging_strategy="epoch",
-        bf16=use_bf16(t.precision),
-        use_cpu=not torch.cuda.is_available(),
-        seed=t.seed,
-        data_seed=t.seed,
-        report_to=tracking(cfg.train.track, run_dir),
-        disable_tqdm=True,
-        remove_unused_columns=False,
-        label_names=["labels"],
-        train_sampling_strategy="group_by_length" if group_by_length else "random",
-    )
+    args = training_arguments(cfg, run_dir / "checkpoints", selector, group_by_length,
+                              report_to=tracking(cfg.train.track, run_dir))
 
     def score(prediction) -> dict:
         values, _ = compute_metrics(task, prediction.label_ids, task.decode(prediction.predictions))
@@ -310,6 +318,40 @@ def _hf_trainer(cfg: RunConfig, run_dir: Path, model, task: Task, train_set, val
     )
     trainer.remove_callback(PrinterCallback)  # RichProgress reports instead of raw log dicts
     return trainer
+
+
+def training_arguments(cfg: RunConfig, output_dir: Path, selector: str | None, group_by_length: bool,
+                       **changes) -> TrainingArguments:
+    """The Trainer's settings from ``cfg.train``: epoch-wise evaluation, checkpoints and best-epoch
+    selection on ``selector``; ``changes`` override (a federated site trains a few epochs, unselected)."""
+    t = cfg.train
+    settings = dict(
+        output_dir=str(output_dir),
+        num_train_epochs=t.epochs,
+        per_device_train_batch_size=t.batch_size // distributed.world_size(),  # batch_size is the global batch
+        per_device_eval_batch_size=t.batch_size * 2 // distributed.world_size(),
+        learning_rate=t.learning_rate,
+        weight_decay=t.weight_decay,
+        warmup_steps=t.warmup_ratio,
+        lr_scheduler_type="linear",
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        save_total_limit=1,
+        load_best_model_at_end=True,
+        metric_for_best_model=selector,
+        greater_is_better=GREATER_IS_BETTER.get(selector, False),
+        logging_strategy="epoch",
+        bf16=use_bf16(t.precision),
+        use_cpu=not torch.cuda.is_available(),
+        seed=t.seed,
+        data_seed=t.seed,
+        report_to="none",
+        disable_tqdm=True,
+        remove_unused_columns=False,
+        label_names=["labels"],
+        train_sampling_strategy="group_by_length" if group_by_length else "random",
+    )
+    return TrainingArguments(**{**settings, **changes})
 
 
 class HeadRateTrainer(Trainer):
@@ -389,7 +431,12 @@ def _data_summary(cfg: RunConfig, splits: Splits, texts: dict[str, list[str]], t
             "split": cfg.data.split, "split_seed": cfg.data.split_seed}
 
 
-def _data_files(cfg: RunConfig) -> list[str]:
+def write_run_config(run_dir: Path, cfg: RunConfig) -> None:
+    """``config.yaml``: the resolved config, with the data files' hashes so a resume can refuse changed data."""
+    write_yaml(run_dir / "config.yaml", {**cfg.to_dict(), "provenance": provenance(data_files(cfg))})
+
+
+def data_files(cfg: RunConfig) -> list[str]:
     return [f for f in (cfg.data.train, cfg.data.val, cfg.data.test, cfg.self_training.unlabelled) if f]
 
 

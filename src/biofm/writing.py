@@ -25,10 +25,12 @@ def prediction_frame(task: Task, records: Records, outputs: np.ndarray, calibrat
     if records.labels is not None:
         for j, column in enumerate(task.columns):
             frame[column] = records.labels[:, j]
+    columns = {}  # built apart and joined once: 200 classes inserted one by one fragment the frame
     for j, name in enumerate(task.output_names()):
-        frame[name] = outputs[:, j]
+        columns[name] = outputs[:, j]
         if spread is not None:
-            frame[f"{name}_std"] = spread[:, j]
+            columns[f"{name}_std"] = spread[:, j]
+    frame = pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
     if task.mode == "multiclass":
         frame["predicted"] = [task.classes[i] for i in outputs.argmax(axis=1)]
         _add_top_k(frame, task, outputs, top_k)

@@ -1,0 +1,558 @@
+"""Federated fine-tuning with Flower: each site trains on data that never leaves it; a server averages.
+
+Why Flower and not a loop of our own: its server, strategies (FedAvg, FedProx) and gRPC transport are
+the field's standard and run unchanged from one laptop to hospitals on different networks.  biofm adds
+a Flower client that fine-tunes with the usual Trainer, and a server that scores every round's global
+model on validation, keeps the best round (model selection on validation, as early stopping does) and
+ends in an ordinary run folder, so predict, explain, export and serve work on it.
+
+Only the trainable weights travel: all of them (full), LoRA adapters and head (lora), or the head of a
+frozen probe.  Every site starts from the same pretrained checkpoint and tokenizer (``model.pretrained``).
+
+Shapes:
+- ``federate(cfg, out)``: a simulation on one machine.  The training part is split into
+  ``federated.sites`` partitions (iid, label-skewed or by group); each site is a real client process
+  talking gRPC to a real server process over loopback: the deployment shape, run locally.
+- ``serve(cfg, out, address)`` / ``join(cfg, server)``: the server and a site on different machines
+  (``biofm federate-server`` / ``biofm federate-client``).  The server's config names the evaluation
+  data (its training file only fixes the classes or scaling; its validation part picks the round).
+"""
+
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("FLWR_TELEMETRY_ENABLED", "0")  # Flower reports usage online unless told not to
+
+import flwr  # after the telemetry switch, which Flower reads at import
+import numpy as np
+import torch
+import transformers
+from flwr.common import ndarrays_to_parameters
+from flwr.server import ServerConfig
+from flwr.server.strategy import FedAvg, FedProx
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from safetensors import safe_open
+from safetensors.numpy import save_file
+from transformers import PrinterCallback
+
+from biofm.adaptation import check_adaptation
+from biofm.config import FederatedConfig, RunConfig
+from biofm.datasets import resolve
+from biofm.encoding import predict_logits, use_bf16
+from biofm.errors import BiofmError, ConfigError
+from biofm.metrics import GREATER_IS_BETTER, compute_metrics
+from biofm.modalities import get_modality
+from biofm.model import adopt_checkpoint, task_loss
+from biofm.progress import console
+from biofm.records import Records
+from biofm.runs import (
+    atomic_path,
+    check_data_unchanged,
+    check_resumable,
+    prepare_run_dir,
+    read_json,
+    read_run_config,
+    run_lock,
+    set_state,
+    write_json,
+    write_yaml,
+)
+from biofm.splits import load_splits, pinned_config, write_records
+from biofm.tasks import Task
+from biofm.train import (
+    HeadRateTrainer,
+    Setup,
+    TrainResult,
+    conclude,
+    data_files,
+    setup,
+    training_arguments,
+    training_sets,
+    write_run_config,
+)
+
+FOLDER = "federated"  # inside the run folder: rounds.json, logs and (simulation) the sites' data
+GLOBAL_WEIGHTS, BEST_WEIGHTS = "global.safetensors", "best.safetensors"  # the trainable weights, for resume
+MIN_SITE_ITEMS = 8
+
+
+class FederationError(BiofmError):
+    """A site or the server failed, or a round never completed; the message names the log to read."""
+
+
+class _QuietDeprecations(logging.Filter):
+    """Flower's legacy start_server/start_client print a deprecation banner; the API still works."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "deprecated" not in record.getMessage()
+
+
+logging.getLogger("flwr").addFilter(_QuietDeprecations())
+
+
+def check_federated(cfg: RunConfig) -> None:
+    """Before any work: what federated training cannot do (yet)."""
+    if not cfg.model.pretrained:
+        raise ConfigError("federated training needs model.pretrained: every site must start from the same "
+                          "weights and tokenizer (a tokenizer built from one site's data would not fit the others)")
+    if cfg.train.dp_epsilon is not None or cfg.self_training.unlabelled:
+        raise ConfigError("federated training does not combine with train.dp_epsilon or self_training yet")
+
+
+def _resolved(cfg: RunConfig) -> RunConfig:
+    cfg = resolve(cfg)
+    cfg = replace(cfg, model=adopt_checkpoint(cfg.model, cfg.modality))
+    check_adaptation(cfg.model)
+    check_federated(cfg)
+    return cfg
+
+
+# --- what travels: the trainable weights, in a fixed order ---------------------------------------
+
+def trainable_names(model: torch.nn.Module) -> list[str]:
+    return [name for name, p in model.named_parameters() if p.requires_grad]
+
+
+def get_weights(model: torch.nn.Module, names: list[str]) -> list[np.ndarray]:
+    params = dict(model.named_parameters())
+    return [params[n].detach().float().cpu().numpy().copy() for n in names]
+
+
+def set_weights(model: torch.nn.Module, names: list[str], arrays: list[np.ndarray]) -> None:
+    params = dict(model.named_parameters())
+    if len(arrays) != len(names):
+        raise FederationError(f"received {len(arrays)} weight arrays, expected {len(names)}: the server and the "
+                              "sites must use the same model.pretrained and model.adaptation")
+    with torch.no_grad():
+        for name, array in zip(names, arrays, strict=True):
+            params[name].copy_(torch.from_numpy(np.asarray(array, dtype=np.float32)))
+
+
+# --- sites: partitions of the training split (simulation) ----------------------------------------
+
+def partition(records: Records, fed: FederatedConfig, seed: int, group_of=None) -> list[np.ndarray]:
+    """Row indices of each site.  Seeded; every row goes to exactly one site; no site gets fewer than
+    ``MIN_SITE_ITEMS`` (label skew redraws, up to 100 times, before giving up with a clear error)."""
+    rng = np.random.default_rng(seed)
+    n, k = len(records), fed.sites
+    if n < k * MIN_SITE_ITEMS:
+        raise ConfigError(f"federated.sites: {n} training items cannot make {k} sites of at least {MIN_SITE_ITEMS}")
+    if fed.partition == "iid":
+        return [np.sort(part) for part in np.array_split(rng.permutation(n), k)]
+    if fed.partition == "group":
+        if group_of is None:
+            raise ConfigError("federated.partition: 'group' needs group keys this modality does not provide")
+        return _group_partition([group_of(i) for i in range(n)], k, rng)
+    if records.labels is None or records.labels.shape[1] != 1:
+        raise ConfigError("federated.partition: 'label' skew needs one label column; use 'iid' or 'group'")
+    labels = np.asarray([str(v) for v in records.labels[:, 0]], dtype=object)
+    if len(set(labels)) > 50:
+        raise ConfigError("federated.partition: 'label' skew needs class labels (this column has more than 50 "
+                          "distinct values, a regression target?); use 'iid' or 'group'")
+    for _ in range(100):
+        sites: list[list[int]] = [[] for _ in range(k)]
+        for value in sorted(set(labels)):
+            members = rng.permutation(np.flatnonzero(labels == value))
+            cuts = (np.cumsum(rng.dirichlet([fed.label_skew] * k)) * len(members)).astype(int)[:-1]
+            for site, chunk in zip(sites, np.split(members, cuts), strict=True):
+                site.extend(chunk.tolist())
+        if min(map(len, sites)) >= MIN_SITE_ITEMS:
+            return [np.sort(np.asarray(s, dtype=int)) for s in sites]
+    raise ConfigError(f"federated.label_skew={fed.label_skew}: 100 draws left a site with fewer than "
+                      f"{MIN_SITE_ITEMS} items; use a larger label_skew or fewer sites")
+
+
+def _group_partition(groups: list[str], k: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Whole groups (e.g. scaffolds) to sites, largest first, each to the currently smallest site."""
+    members: dict[str, list[int]] = {}
+    for i, group in enumerate(groups):
+        members.setdefault(group, []).append(i)
+    sets = [members[g] for g in rng.permutation(sorted(members))]
+    sets.sort(key=len, reverse=True)
+    sites: list[list[int]] = [[] for _ in range(k)]
+    for s in sets:
+        min(sites, key=len).extend(s)
+    return [np.sort(np.asarray(s, dtype=int)) for s in sites]
+
+
+def write_sites(cfg: RunConfig, run_dir: Path) -> list[Path]:
+    """Split the configured data once, share its training part out to the sites, and write each
+    site's data and config into ``federated/`` (validation and test pinned: the same for all)."""
+    modality = get_modality(cfg.modality)
+    splits = load_splits(cfg.data, modality)
+    folder = run_dir / FOLDER
+    pinned = pinned_config(cfg, splits, folder)
+    train = splits.train
+    parts = partition(train, cfg.federated, cfg.train.seed,
+                      lambda i: modality.group_key(train.inputs[i], train.extra.iloc[i].to_dict()))
+    threads = max(1, (os.cpu_count() or 1) // cfg.federated.sites)
+    paths, summary = [], []
+    for k, index in enumerate(parts):
+        site = train.subset(index)
+        write_records(site, cfg.data, folder / f"site-{k}.csv")
+        site_cfg = replace(pinned, data=replace(pinned.data, train=str(folder / f"site-{k}.csv")),
+                           train=replace(pinned.train, threads=threads), baseline=False, explain_examples=0)
+        write_yaml(folder / f"site-{k}.yaml", site_cfg.to_dict())
+        paths.append(folder / f"site-{k}.yaml")
+        counts = {} if site.labels is None or site.labels.shape[1] != 1 else \
+            {str(c): int(n) for c, n in zip(*np.unique(site.labels[:, 0].astype(str), return_counts=True),
+                                            strict=True)}
+        summary.append({"site": k, "n_train": len(site), "class_counts": counts})
+    write_json(folder / "sites.json", summary)
+    console.print("[bold]sites[/]: " + "; ".join(f"site {s['site']}: {s['n_train']} items {s['class_counts']}"
+                                                 for s in summary))
+    return paths
+
+
+# --- a site: a Flower client that fine-tunes locally ----------------------------------------------
+
+class LocalTrainer(HeadRateTrainer):
+    """One round of a site's local training.  With FedProx, the proximal term μ/2·‖w − w_global‖² keeps
+    local weights near the global model, which steadies the average when the sites' data differ."""
+
+    def __init__(self, *args, proximal_mu: float = 0.0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proximal_mu = proximal_mu
+        self.anchor = [(p, p.detach().clone()) for p in self.model.parameters() if p.requires_grad]
+
+    def compute_loss(self, model, inputs, return_outputs=False, **kwargs):
+        out = super().compute_loss(model, inputs, return_outputs=return_outputs, **kwargs)
+        if not self.proximal_mu:
+            return out
+        loss = out[0] if return_outputs else out
+        loss = loss + self.proximal_mu / 2 * sum(((p - a) ** 2).sum() for p, a in self.anchor)
+        return (loss, out[1]) if return_outputs else loss
+
+
+class SiteClient(flwr.client.NumPyClient):
+    """A site: its own data, the shared checkpoint; built on the first round from the server's task
+    (so every site predicts the same classes in the same order, even one that lacks some of them)."""
+
+    def __init__(self, cfg: RunConfig):
+        self.cfg = cfg
+        self.setup: Setup | None = None
+
+    def _prepared(self, task_json: str) -> Setup:
+        if self.setup is None:
+            transformers.set_seed(self.cfg.train.seed)
+            if self.cfg.train.threads:
+                torch.set_num_threads(self.cfg.train.threads)
+            self.setup = setup(self.cfg, Task.from_json(json.loads(task_json)))
+            self.sets = training_sets(self.cfg, self.setup)
+            self.names = trainable_names(self.setup.model)
+        return self.setup
+
+    def fit(self, parameters, config):
+        s = self._prepared(str(config["task"]))
+        set_weights(s.model, self.names, parameters)
+        model, train_set, _val, collator, grouped = self.sets
+        seed = self.cfg.train.seed + int(config["round"])
+        with tempfile.TemporaryDirectory() as scratch:
+            args = training_arguments(
+                self.cfg, Path(scratch), None, grouped, num_train_epochs=self.cfg.federated.local_epochs,
+                eval_strategy="no", save_strategy="no", load_best_model_at_end=False, logging_strategy="no",
+                lr_scheduler_type="constant", warmup_steps=0, seed=seed, data_seed=seed)
+            trainer = LocalTrainer(model=model, args=args, train_dataset=train_set, data_collator=collator,
+                                   head_learning_rate=self.cfg.train.head_learning_rate,
+                                   proximal_mu=float(config.get("proximal_mu", 0.0)))
+            trainer.remove_callback(PrinterCallback)
+            result = trainer.train()
+        console.print(f"round {config['round']}: {len(train_set)} items, train loss {result.training_loss:.4f}")
+        return get_weights(s.model, self.names), len(train_set), {"loss": float(result.training_loss)}
+
+
+def join(cfg: RunConfig, server: str, wait_seconds: float = 300.0) -> None:
+    """Take part in a federation as one site until the server ends it (``biofm federate-client``)."""
+    cfg = _resolved(cfg)
+    console.print(f"joining the federation at {server} …")
+    _wait_for_server(server, wait_seconds)
+    flwr.client.start_client(server_address=server, client=SiteClient(cfg).to_client(), insecure=True,
+                             max_wait_time=wait_seconds)
+
+
+def _save_arrays(path: Path, names: list[str], arrays: list[np.ndarray], meta: dict) -> None:
+    with atomic_path(path) as tmp:
+        save_file({n: np.ascontiguousarray(a) for n, a in zip(names, arrays, strict=True)}, str(tmp),
+                  metadata={k: str(v) for k, v in meta.items()})
+
+
+def _load_arrays(path: Path, names: list[str]) -> tuple[list[np.ndarray], dict]:
+    with safe_open(str(path), "np") as handle:
+        return [handle.get_tensor(n) for n in names], handle.metadata()
+
+
+def _wait_for_server(server: str, seconds: float) -> None:
+    """Flower's client gives up on a refused first connection; a site started before its server (the
+    simulation starts all at once; hospitals start whenever) waits here until the port answers."""
+    host, _, port = server.rpartition(":")
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=2).close()
+            return
+        except OSError as exc:
+            if time.monotonic() > deadline:
+                raise FederationError(f"no federation server answers at {server} after {seconds:.0f} s "
+                                      f"({exc.strerror or exc})") from None
+            time.sleep(1)
+        except ValueError:
+            raise FederationError(f"--server: expected host:port, got {server!r}") from None
+
+
+# --- the server: aggregate, score each round on validation, end in a run folder -------------------
+
+class RoundLog:
+    """Each round's global model scored on validation.  After every round the global weights, the best
+    round's weights and ``rounds.json`` are written atomically to ``federated/``, so a killed federation
+    resumes after its last finished round (Flower counts rounds from 1 again; ``offset`` maps them)."""
+
+    def __init__(self, cfg: RunConfig, s: Setup, run_dir: Path):
+        self.cfg, self.s, self.folder = cfg, s, run_dir / FOLDER
+        self.path = self.folder / "rounds.json"
+        self.offset = 0
+        self.names = trainable_names(s.model)
+        self.greater = GREATER_IS_BETTER.get(s.primary, False)
+        self.bf16 = use_bf16(cfg.train.precision)
+        self.targets = s.task.encode(s.splits.val)
+        self.rounds: list[dict] = []
+        self.train_losses: list[float] = []
+        self.best: tuple[float, int, list[np.ndarray]] | None = None
+        self.started = time.perf_counter()
+
+    def train_loss(self, results: list[tuple[int, dict]]) -> dict:
+        """Flower's fit-metrics hook: the sites' training losses, weighted by their sizes."""
+        total = sum(n for n, _ in results)
+        loss = sum(n * float(m["loss"]) for n, m in results) / max(total, 1)
+        self.train_losses.append(loss)
+        return {"loss": loss}
+
+    def restore(self) -> list[np.ndarray] | None:
+        """The global weights of the last finished round of an interrupted federation (None: a fresh one)."""
+        latest = self.folder / GLOBAL_WEIGHTS
+        if not latest.exists():
+            return None
+        arrays, meta = _load_arrays(latest, self.names)
+        self.offset = int(meta["round"])
+        self.rounds = [r for r in read_json(self.path) if r["round"] <= self.offset] if self.path.exists() else []
+        if (self.folder / BEST_WEIGHTS).exists():  # absent while no round had a defined metric
+            best, best_meta = _load_arrays(self.folder / BEST_WEIGHTS, self.names)
+            self.best = (float(best_meta["score"]), int(best_meta["round"]), best)
+        console.print(f"resuming the federation after round {self.offset}")
+        return arrays
+
+    def evaluate(self, server_round: int, arrays: list[np.ndarray], _config: dict):
+        """Flower's centralised evaluation: round 0 is the starting model (on resume: already scored)."""
+        s = self.s
+        set_weights(s.model, self.names, arrays)
+        s.model.eval()
+        logits = predict_logits(s.model, s.texts["val"], s.tokenizer, self.cfg.model.max_length, bf16=self.bf16)
+        values, _ = compute_metrics(s.task, self.targets, s.task.decode(logits))
+        loss = float(task_loss(s.task.mode, torch.as_tensor(logits, dtype=torch.float32),
+                               torch.as_tensor(self.targets)))
+        score = values.get(s.primary)
+        if server_round > 0 or not self.offset:
+            self._record(server_round, arrays, loss, score)
+        return loss, {s.primary: score if score is not None else float("nan")}
+
+    def _record(self, server_round: int, arrays: list[np.ndarray], loss: float, score: float | None) -> None:
+        number = self.offset + server_round
+        record = {"round": number, "val_loss": round(loss, 5),
+                  f"val_{self.s.primary}": None if score is None else round(score, 5),
+                  "seconds": round(time.perf_counter() - self.started, 1)}
+        if server_round > 0 and len(self.train_losses) >= server_round:
+            record["train_loss"] = round(self.train_losses[server_round - 1], 5)
+        if score is not None and (self.best is None or self._better(score, self.best[0])):
+            self.best = (score, number, [a.copy() for a in arrays])
+            _save_arrays(self.folder / BEST_WEIGHTS, self.names, arrays, {"round": number, "score": score})
+        _save_arrays(self.folder / GLOBAL_WEIGHTS, self.names, arrays, {"round": number})
+        self.rounds.append(record)
+        write_json(self.path, self.rounds)
+        shown = f"{score:.4f}" if score is not None else "n/a"
+        console.print(f"round {number}: val {self.s.primary} {shown}  val loss {loss:.4f}")
+
+    def _better(self, score: float, best: float) -> bool:
+        return score > best if self.greater else score < best
+
+    def history(self) -> list[dict]:
+        """The rounds in the Trainer's log format, so the report draws them as learning curves."""
+        out, metric = [], self.s.primary
+        for r in self.rounds:
+            if "train_loss" in r:
+                out.append({"epoch": r["round"], "loss": r["train_loss"]})
+            out.append({"epoch": r["round"], "eval_loss": r["val_loss"], f"eval_{metric}": r[f"val_{metric}"]})
+        return out
+
+
+def strategy(cfg: RunConfig, log: RoundLog, task: Task, start: list[np.ndarray]):
+    """FedAvg or FedProx over the sites, starting from ``start`` (pretrained, or a resumed round's)."""
+    fed = cfg.federated
+    per_round = fed.clients_per_round or fed.sites
+    common = dict(
+        fraction_fit=per_round / fed.sites, min_fit_clients=per_round, min_available_clients=fed.sites,
+        fraction_evaluate=0.0, min_evaluate_clients=0, evaluate_fn=log.evaluate, accept_failures=False,
+        on_fit_config_fn=lambda rnd: {"round": log.offset + rnd, "task": json.dumps(task.to_json())},
+        initial_parameters=ndarrays_to_parameters(start), fit_metrics_aggregation_fn=log.train_loss,
+    )
+    return FedProx(proximal_mu=fed.proximal_mu, **common) if fed.strategy == "fedprox" else FedAvg(**common)
+
+
+def run_server(cfg: RunConfig, run_dir: Path, address: str) -> dict:
+    """Serve ``federated.rounds`` rounds at ``address``, then write the run folder from the best round."""
+    started = time.perf_counter()
+    transformers.set_seed(cfg.train.seed)
+    s = setup(cfg)
+    log = RoundLog(cfg, s, run_dir)
+    start = log.restore() or get_weights(s.model, log.names)
+    fed = cfg.federated
+    if log.offset < fed.rounds:
+        console.print(f"[bold]federated server[/] at {address}: rounds {log.offset + 1}–{fed.rounds} of "
+                      f"{fed.strategy}, waiting for {fed.sites} sites …")
+        flwr.server.start_server(server_address=address, strategy=strategy(cfg, log, s.task, start),
+                                 config=ServerConfig(num_rounds=fed.rounds - log.offset,
+                                                     round_timeout=fed.round_timeout))
+    done = log.rounds[-1]["round"] if log.rounds else 0
+    if done < fed.rounds or log.best is None:
+        raise FederationError(f"only {done} of {fed.rounds} rounds completed (a site failed or timed out; "
+                              f"see {run_dir / FOLDER}); `biofm federate --resume` continues")
+    _, best_round, arrays = log.best
+    set_weights(s.model, log.names, arrays)
+    sites = run_dir / FOLDER / "sites.json"
+    extra = {"federated": {"strategy": fed.strategy, "sites": fed.sites, "partition": fed.partition,
+                           "label_skew": fed.label_skew, "rounds": fed.rounds, "local_epochs": fed.local_epochs,
+                           "clients_per_round": fed.clients_per_round or fed.sites, "best_round": best_round,
+                           "site_data": read_json(sites) if sites.exists() else None, "curve": log.rounds},
+             "epochs_run": best_round * fed.local_epochs}
+    fit_seconds = round(time.perf_counter() - started, 1)
+    return conclude(cfg, run_dir, s, log.bf16, log.history(), extra,
+                    seconds={"train": fit_seconds, "total": fit_seconds})
+
+
+def serve(cfg: RunConfig, out: str | Path, address: str, overwrite: bool = False) -> TrainResult:
+    """The federation's server on its own (``biofm federate-server``): sites join from elsewhere."""
+    cfg = _resolved(cfg)
+    run_dir = prepare_run_dir(Path(out), overwrite)
+    with run_lock(run_dir):
+        write_run_config(run_dir, cfg)
+        return TrainResult(run_dir, _guarded(run_dir, lambda: run_server(cfg, run_dir, address)))
+
+
+# --- the simulation: K site processes and a server process on one machine -------------------------
+
+def federate(cfg: RunConfig, out: str | Path, overwrite: bool = False) -> TrainResult:
+    """Simulate ``federated.sites`` sites on this machine over loopback and write an ordinary run folder."""
+    cfg = _resolved(cfg)
+    run_dir = prepare_run_dir(Path(out), overwrite)
+    with run_lock(run_dir):
+        write_run_config(run_dir, cfg)
+        return TrainResult(run_dir, _guarded(run_dir, lambda: _simulate(cfg, run_dir)))
+
+
+def resume(run_dir: str | Path, address: str | None = None) -> TrainResult:
+    """Continue an interrupted federation after its last finished round: the whole simulation (its sites
+    and server restarted here) or, with ``address``, only the server (the sites join again)."""
+    run_dir = check_resumable(run_dir)
+    cfg = read_run_config(run_dir)
+    check_data_unchanged(run_dir, data_files(cfg))
+    with run_lock(run_dir):
+        set_state(run_dir, "running")
+        work = (lambda: run_server(cfg, run_dir, address)) if address else (lambda: _simulate(cfg, run_dir))
+        return TrainResult(run_dir, _guarded(run_dir, work))
+
+
+def _guarded(run_dir: Path, work) -> dict:
+    try:
+        metrics = work()
+    except BaseException as exc:
+        set_state(run_dir, "failed", error=f"{type(exc).__name__}: {exc}")
+        raise
+    set_state(run_dir, "complete")
+    return metrics
+
+
+def _simulate(cfg: RunConfig, run_dir: Path) -> dict:
+    folder = run_dir / FOLDER
+    done = (folder / "sites.json").exists()  # written last: a resumed simulation reuses the sites' files
+    site_configs = [folder / f"site-{k}.yaml" for k in range(cfg.federated.sites)] if done else \
+        write_sites(cfg, run_dir)
+    address = f"127.0.0.1:{_free_port()}"
+    server = _spawn([sys.executable, "-m", "biofm.federated", str(run_dir), address], folder / "server.log")
+    sites = [_spawn([sys.executable, "-m", "biofm", "federate-client", "--config", str(path), "--server", address],
+                    folder / f"site-{k}.log") for k, path in enumerate(site_configs)]
+    try:
+        _watch(cfg.federated, server, sites, folder)
+    finally:
+        for process in [server, *sites]:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    return read_json(run_dir / "metrics.json")
+
+
+def _watch(fed: FederatedConfig, server: subprocess.Popen, sites: list[subprocess.Popen], folder: Path) -> None:
+    """Show round progress; fail fast, naming the log, when any process dies; give up at a deadline."""
+    deadline = time.monotonic() + 300 + fed.rounds * fed.round_timeout
+    columns = (TextColumn("[bold]federated rounds"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.fields[note]}"))
+    with Progress(*columns, console=console, transient=True) as progress:
+        bar = progress.add_task("rounds", total=fed.rounds, note="starting the server and sites …")
+        while server.poll() is None:
+            for k, site in enumerate(sites):
+                if site.poll() not in (None, 0):
+                    raise FederationError(f"site {k} failed (exit {site.returncode}):\n"
+                                          f"{_tail(folder / f'site-{k}.log')}")
+            if time.monotonic() > deadline:
+                raise FederationError(f"the federation did not finish in time; see {folder}")
+            _show_rounds(progress, bar, folder / "rounds.json")
+            time.sleep(1)
+    if server.returncode != 0:
+        raise FederationError(f"the server failed (exit {server.returncode}):\n{_tail(folder / 'server.log')}")
+    for k, site in enumerate(sites):
+        try:
+            site.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            console.print(f"[yellow]warning:[/] site {k} did not exit after the last round; stopped")
+
+
+def _show_rounds(progress: Progress, bar, path: Path) -> None:
+    try:
+        rounds = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return
+    last = rounds[-1]
+    note = " ".join(f"{k} {v:.4f}" for k, v in last.items() if k.startswith("val_") and isinstance(v, float))
+    progress.update(bar, completed=last["round"], note=note)
+
+
+def _spawn(command: list[str], log: Path) -> subprocess.Popen:
+    env = {**os.environ, "FLWR_TELEMETRY_ENABLED": "0", "PYTHONUNBUFFERED": "1"}
+    with open(log, "ab") as handle:  # appended: a resumed federation keeps the earlier attempts' lines
+        return subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, env=env)
+
+
+def _tail(path: Path, lines: int = 25) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return f"(no log at {path})"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+if __name__ == "__main__":  # the simulation's server process: python -m biofm.federated RUN_DIR ADDRESS
+    run_folder = Path(sys.argv[1])
+    run_server(read_run_config(run_folder), run_folder, sys.argv[2])
