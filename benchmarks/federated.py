@@ -22,7 +22,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from biofm import RunConfig, train
-from biofm.federated import federate
+from biofm.federated_simulation import federate
 from biofm.runs import atomic_path, write_json
 
 

@@ -7,6 +7,7 @@ problem they can fix.
 from __future__ import annotations
 
 import functools
+import importlib
 from pathlib import Path
 from typing import Annotated
 
@@ -296,14 +297,13 @@ def sweep(
     console.print(f"table: {out / 'trials.csv'} · best config: {out / 'best_config.yaml'}")
 
 
-def _federated():
+def _federated(module: str = "federated_simulation"):
     """Flower is an optional extra: say how to get it instead of an ImportError."""
     try:
-        from biofm import federated
+        return importlib.import_module(f"biofm.{module}")
     except ImportError as exc:
         raise BiofmError(f"federated training needs Flower ({exc}); install it with: pip install 'biofm[federated]'") \
             from None
-    return federated
 
 
 @app.command()
@@ -316,15 +316,15 @@ def federate(
     resume: Annotated[Path | None, typer.Option(help="Continue an interrupted federation.")] = None,
 ) -> None:
     """Simulate federated fine-tuning on this machine: K site processes and a Flower server over loopback."""
-    federated = _federated()
+    simulation = _federated()
     if resume is not None:
         if config or out or set_:
             raise BiofmError("--resume takes only the run folder: its config.yaml is reused as it was")
-        result = federated.resume(resume)
+        result = simulation.resume(resume)
     elif config is None or out is None:
         raise BiofmError("federate needs --config and --out (or --resume RUN_DIR)")
     else:
-        result = federated.federate(RunConfig.from_file(config, set_ or []), out, overwrite=overwrite)
+        result = simulation.federate(RunConfig.from_file(config, set_ or []), out, overwrite=overwrite)
     show_metrics(result.metrics)
     console.print(f"run folder: [bold]{result.run_dir}[/] (best round "
                   f"{result.metrics['federated']['best_round']}; per-round curve in federated/rounds.json)")
@@ -341,13 +341,13 @@ def federate_server(
     resume: Annotated[Path | None, typer.Option(help="Continue an interrupted server's run folder.")] = None,
 ) -> None:
     """Run the federation's server; waits for federated.sites sites, then runs federated.rounds rounds."""
-    federated = _federated()
-    if resume is not None:
-        result = federated.resume(resume, address=address)
+    if resume is not None:  # the server's half of an interrupted federation; the sites join again
+        result = _federated().resume(resume, address=address)
     elif config is None or out is None:
         raise BiofmError("federate-server needs --config and --out (or --resume RUN_DIR)")
     else:
-        result = federated.serve(RunConfig.from_file(config, set_ or []), out, address, overwrite=overwrite)
+        result = _federated("federated").serve(RunConfig.from_file(config, set_ or []), out, address,
+                                               overwrite=overwrite)
     show_metrics(result.metrics)
     console.print(f"run folder: [bold]{result.run_dir}[/]")
 
@@ -361,7 +361,7 @@ def federate_client(
     wait: Annotated[float, typer.Option(help="Seconds to keep retrying while the server is not up yet.")] = 300.0,
 ) -> None:
     """Join a federation as one site: train locally each round; only weights leave this machine."""
-    _federated().join(RunConfig.from_file(config, set_ or []), server, wait_seconds=wait)
+    _federated("federated").join(RunConfig.from_file(config, set_ or []), server, wait_seconds=wait)
     console.print("the server ended the federation")
 
 

@@ -15,15 +15,17 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from biofm.config import RunConfig, YamlConfig
 from biofm.errors import BiofmError, RunFolderError
+
+T = TypeVar("T")
 
 FORMAT_VERSION = 1  # bump when a run folder written by an older biofm can no longer be read
 STATE_FILE = "state.json"
@@ -187,6 +189,18 @@ def check_data_unchanged(run_dir: Path, data_files: list[str]) -> None:
 def set_state(run_dir: Path, status: str, **details: Any) -> None:
     write_json(Path(run_dir) / STATE_FILE, {"status": status, "format_version": FORMAT_VERSION,
                                              "updated": time.strftime("%Y-%m-%dT%H:%M:%S"), **details})
+
+
+def finish_run(run_dir: Path, work: Callable[[], T]) -> T:
+    """Do a run folder's work: its state says ``complete`` after it, or ``failed`` with the reason, so
+    later commands refuse a half-written folder and ``--resume`` knows where to continue."""
+    try:
+        result = work()
+    except BaseException as exc:
+        set_state(run_dir, "failed", error=f"{type(exc).__name__}: {exc}")
+        raise
+    set_state(run_dir, "complete")
+    return result
 
 
 def check_run(run_dir: str | Path) -> Path:

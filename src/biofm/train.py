@@ -49,6 +49,7 @@ from biofm.report import write_report
 from biofm.runs import (
     check_data_unchanged,
     check_resumable,
+    finish_run,
     last_checkpoint,
     prepare_run_dir,
     provenance,
@@ -126,15 +127,12 @@ def resume(run_dir: str | Path) -> TrainResult:
 
 
 def _guarded(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: list | None = None) -> TrainResult:
-    try:
-        if cfg.self_training.unlabelled:  # the run folder holds the student; the teacher is trained first
-            cfg = student_config(cfg, run_dir)
-        metrics = _run(cfg, run_dir, checkpoint, callbacks)
-    except BaseException as exc:
-        set_state(run_dir, "failed", error=f"{type(exc).__name__}: {exc}")
-        raise
-    set_state(run_dir, "complete")
-    return TrainResult(run_dir, metrics)
+    def work() -> dict:
+        # with self-training the run folder holds the student; the teacher is trained first
+        student = student_config(cfg, run_dir) if cfg.self_training.unlabelled else cfg
+        return _run(student, run_dir, checkpoint, callbacks)
+
+    return TrainResult(run_dir, finish_run(run_dir, work))
 
 
 @dataclass
