@@ -189,7 +189,9 @@ def _watch(fed: FederatedConfig, server: subprocess.Popen, sites: list[subproces
 def _show_rounds(progress: Progress, bar, path: Path) -> None:
     try:
         rounds = json.loads(path.read_text())
-    except (OSError, ValueError):
+    except (OSError, ValueError):  # not written yet
+        return
+    if not rounds:
         return
     last = rounds[-1]
     note = " ".join(f"{k} {v:.4f}" for k, v in last.items() if k.startswith("val_") and isinstance(v, float))
