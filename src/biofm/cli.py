@@ -43,6 +43,19 @@ def friendly(command):
     return wrapper
 
 
+def _start_or_resume(command: str, config: Path | None, out: Path | None, set_: list[str] | None,
+                     resume: Path | None, kind: type = RunConfig, folder: str = "run folder",
+                     placeholder: str = "RUN_DIR"):
+    """The config of a fresh start, or None when ``--resume FOLDER`` alone asks to continue one."""
+    if resume is not None:
+        if config or out or set_:
+            raise BiofmError(f"--resume takes only the {folder}: its config.yaml is reused as it was")
+        return None
+    if config is None or out is None:
+        raise BiofmError(f"{command} needs --config and --out (or --resume {placeholder})")
+    return kind.from_file(config, set_ or [])
+
+
 @app.command()
 @friendly
 def train(
@@ -58,14 +71,8 @@ def train(
     from biofm.train import resume as resume_training
     from biofm.train import train as run_training
 
-    if resume is not None:
-        if config or out or set_:
-            raise BiofmError("--resume takes only the run folder: its config.yaml is reused as it was")
-        result = resume_training(resume)
-    elif config is None or out is None:
-        raise BiofmError("train needs --config and --out (or --resume RUN_DIR)")
-    else:
-        result = run_training(RunConfig.from_file(config, set_ or []), out, overwrite=overwrite, baseline=baseline)
+    cfg = _start_or_resume("train", config, out, set_, resume)
+    result = resume_training(resume) if cfg is None else run_training(cfg, out, overwrite=overwrite, baseline=baseline)
     if not result.metrics:  # another process of a torchrun launch: rank 0 reports
         return
     show_metrics(result.metrics)
@@ -85,14 +92,8 @@ def pretrain(
     from biofm.pretrain import pretrain as run_pretraining
     from biofm.pretrain import resume_pretraining
 
-    if resume is not None:
-        if config or out or set_:
-            raise BiofmError("--resume takes only the checkpoint folder: its config.yaml is reused as it was")
-        result = resume_pretraining(resume)
-    elif config is None or out is None:
-        raise BiofmError("pretrain needs --config and --out (or --resume FOLDER)")
-    else:
-        result = run_pretraining(PretrainConfig.from_file(config, set_ or []), out, overwrite=overwrite)
+    cfg = _start_or_resume("pretrain", config, out, set_, resume, PretrainConfig, "checkpoint folder", "FOLDER")
+    result = resume_pretraining(resume) if cfg is None else run_pretraining(cfg, out, overwrite=overwrite)
     m = result.metrics
     console.print(f"validation masked-token accuracy {m['val_masked_accuracy']} · loss {m['val_loss']} · "
                   f"{m['tokens_per_second']} tokens/s · peak memory {m['peak_memory_mb']} MB")
@@ -316,15 +317,9 @@ def federate(
     resume: Annotated[Path | None, typer.Option(help="Continue an interrupted federation.")] = None,
 ) -> None:
     """Simulate federated fine-tuning on this machine: K site processes and a Flower server over loopback."""
+    cfg = _start_or_resume("federate", config, out, set_, resume)
     simulation = _federated()
-    if resume is not None:
-        if config or out or set_:
-            raise BiofmError("--resume takes only the run folder: its config.yaml is reused as it was")
-        result = simulation.resume(resume)
-    elif config is None or out is None:
-        raise BiofmError("federate needs --config and --out (or --resume RUN_DIR)")
-    else:
-        result = simulation.federate(RunConfig.from_file(config, set_ or []), out, overwrite=overwrite)
+    result = simulation.resume(resume) if cfg is None else simulation.federate(cfg, out, overwrite=overwrite)
     show_metrics(result.metrics)
     console.print(f"run folder: [bold]{result.run_dir}[/] (best round "
                   f"{result.metrics['federated']['best_round']}; per-round curve in federated/rounds.json)")
@@ -341,13 +336,11 @@ def federate_server(
     resume: Annotated[Path | None, typer.Option(help="Continue an interrupted server's run folder.")] = None,
 ) -> None:
     """Run the federation's server; waits for federated.sites sites, then runs federated.rounds rounds."""
-    if resume is not None:  # the server's half of an interrupted federation; the sites join again
+    cfg = _start_or_resume("federate-server", config, out, set_, resume)
+    if cfg is None:  # the server's half of an interrupted federation; the sites join again
         result = _federated().resume(resume, address=address)
-    elif config is None or out is None:
-        raise BiofmError("federate-server needs --config and --out (or --resume RUN_DIR)")
     else:
-        result = _federated("federated").serve(RunConfig.from_file(config, set_ or []), out, address,
-                                               overwrite=overwrite)
+        result = _federated("federated").serve(cfg, out, address, overwrite=overwrite)
     show_metrics(result.metrics)
     console.print(f"run folder: [bold]{result.run_dir}[/]")
 

@@ -26,7 +26,6 @@ import socket
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("FLWR_TELEMETRY_ENABLED", "0")  # Flower reports usage online unless told not to
@@ -42,13 +41,11 @@ from safetensors import safe_open
 from safetensors.numpy import save_file
 from transformers import PrinterCallback
 
-from biofm.adaptation import check_adaptation
 from biofm.config import RunConfig
-from biofm.datasets import resolve
 from biofm.encoding import predict_logits, use_bf16
 from biofm.errors import BiofmError, ConfigError
 from biofm.metrics import GREATER_IS_BETTER, compute_metrics
-from biofm.model import adopt_checkpoint, task_loss
+from biofm.model import task_loss
 from biofm.progress import console
 from biofm.runs import (
     atomic_path,
@@ -64,6 +61,7 @@ from biofm.train import (
     HeadRateTrainer,
     Setup,
     TrainResult,
+    checked_config,
     conclude,
     setup,
     training_arguments,
@@ -100,10 +98,8 @@ def check_federated(cfg: RunConfig) -> None:
 
 
 def federation_config(cfg: RunConfig) -> RunConfig:
-    """``cfg`` resolved (bundled dataset, checkpoint's tokenizer spec) and checked for federated use."""
-    cfg = resolve(cfg)
-    cfg = replace(cfg, model=adopt_checkpoint(cfg.model, cfg.modality))
-    check_adaptation(cfg.model)
+    """``cfg`` resolved and checked as for training, then for federated use."""
+    cfg = checked_config(cfg)
     check_federated(cfg)
     return cfg
 
@@ -163,7 +159,7 @@ class SiteClient(flwr.client.NumPyClient):
             if self.cfg.train.threads:
                 torch.set_num_threads(self.cfg.train.threads)
             self.setup = setup(self.cfg, Task.from_json(json.loads(task_json)))
-            self.sets = training_sets(self.cfg, self.setup)
+            self.sets = training_sets(self.cfg, self.setup, validation=False)  # the server validates
             self.names = trainable_names(self.setup.model)
         return self.setup
 

@@ -84,12 +84,7 @@ def train(config: RunConfig, out: str | Path, overwrite: bool = False, baseline:
     marks it ``failed`` with the reason, so later commands refuse it.  A checkpoint is kept
     after every epoch, so an interrupted run continues with ``resume``.
     """
-    cfg = resolve(config)
-    cfg = replace(cfg, model=adopt_checkpoint(cfg.model, cfg.modality))
-    check_adaptation(cfg.model)
-    check_self_training(cfg)
-    check_privacy(cfg)
-    check_tracker(cfg.train.track)
+    cfg = checked_config(config)
     distributed.check_config(cfg)
     if baseline is not None:
         cfg = replace(cfg, baseline=baseline)
@@ -102,6 +97,18 @@ def train(config: RunConfig, out: str | Path, overwrite: bool = False, baseline:
         write_run_config(run_dir, cfg)
         distributed.barrier()
         return _guarded(cfg, run_dir, checkpoint=None, callbacks=callbacks)
+
+
+def checked_config(config: RunConfig) -> RunConfig:
+    """``config`` resolved (bundled dataset, the checkpoint's tokenizer spec) and checked before any work,
+    so a wrong combination fails in a second, not after an hour of training."""
+    cfg = resolve(config)
+    cfg = replace(cfg, model=adopt_checkpoint(cfg.model, cfg.modality))
+    check_adaptation(cfg.model)
+    check_self_training(cfg)
+    check_privacy(cfg)
+    check_tracker(cfg.train.track)
+    return cfg
 
 
 def resume(run_dir: str | Path) -> TrainResult:
@@ -259,11 +266,12 @@ def _trainer(cfg: RunConfig, run_dir: Path, s: Setup) -> Trainer:
     return _hf_trainer(cfg, run_dir, model, s.task, train_set, val_set, val_targets, s.primary, collator, grouped)
 
 
-def training_sets(cfg: RunConfig, s: Setup) -> tuple:
+def training_sets(cfg: RunConfig, s: Setup, validation: bool = True) -> tuple:
     """What the Trainer optimises and on what: (model, train set, val set, collator, group by length).
 
     A probe trains only the head, on embeddings the frozen encoder computes once (no augmentation:
     one pass); otherwise the whole predictor trains on token ids, augmented afresh per access.
+    ``validation=False`` (a federated site: the server validates) leaves the val set out (None).
     """
     train_targets, val_targets = s.task.encode(s.splits.train), s.task.encode(s.splits.val)
     if cfg.model.adaptation == "probe":
@@ -273,7 +281,8 @@ def training_sets(cfg: RunConfig, s: Setup) -> tuple:
         bf16 = use_bf16(cfg.train.precision)
         console.print("embedding the training and validation sets once with the frozen encoder …")
         train_set = CachedFeatures(s.model, s.texts["train"], train_targets, s.tokenizer, cfg.model.max_length, bf16)
-        val_set = CachedFeatures(s.model, s.texts["val"], val_targets, s.tokenizer, cfg.model.max_length, bf16)
+        val_set = CachedFeatures(s.model, s.texts["val"], val_targets, s.tokenizer, cfg.model.max_length,
+                                 bf16) if validation else None
         return HeadOnly(s.model), train_set, val_set, stack_features, False
     spec, modality = cfg.model.tokenizer, s.modality
     if cfg.data.augment:  # a fresh variant per access, prepared for the tokenizer after augmenting
@@ -281,7 +290,7 @@ def training_sets(cfg: RunConfig, s: Setup) -> tuple:
                                    augment=lambda x, rng: modality.tokenizer_text(modality.augment(x, rng), spec))
     else:
         train_set = EncodedDataset(s.texts["train"], train_targets, s.tokenizer, cfg.model.max_length)
-    val_set = EncodedDataset(s.texts["val"], val_targets, s.tokenizer, cfg.model.max_length)
+    val_set = EncodedDataset(s.texts["val"], val_targets, s.tokenizer, cfg.model.max_length) if validation else None
     return s.model, train_set, val_set, Collator(s.tokenizer.pad_token_id), True
 
 
