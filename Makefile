@@ -22,7 +22,7 @@ venv: $(STAMP)
 demo: venv
 	$(OFFLINE) $(BIOFM) train --config configs/b3db.yaml --out runs/demo-b3db --overwrite
 	$(OFFLINE) $(BIOFM) predict runs/demo-b3db --input examples/known_drugs.csv \
-		--output runs/demo-b3db/known_drugs_predictions.csv --show
+		--output runs/demo-b3db-known_drugs.csv --show
 
 test: venv browser
 	$(OFFLINE) $(PY) -m pytest -q

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from biofm.runs import write_json
+from biofm.core.io import write_json
 
 
 def run(command: list[str], threads: int) -> float:

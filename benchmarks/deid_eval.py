@@ -1,4 +1,4 @@
-"""Recall and precision of ``biofm.deid`` on synthetic clinical notes with planted PHI.
+"""Recall and precision of ``biofm.modalities.text.deid`` on synthetic clinical notes with planted PHI.
 
     python benchmarks/deid_eval.py [--notes 300] [--seed 0] [--out runs/bench/deid_eval.json]
 
@@ -30,8 +30,8 @@ from pathlib import Path
 import pandas as pd
 
 import biofm
-from biofm import deid_data
-from biofm.deid import KINDS, find_phi, replace_spans
+from biofm.modalities.text import deid_data
+from biofm.modalities.text.deid import KINDS, find_phi, replace_spans
 
 GAZETTEER = deid_data.FIRST_NAMES | deid_data.SURNAMES
 
@@ -403,7 +403,7 @@ def real_text(limit: int = 40) -> dict:
     (in reviews, dates such as "since March 2019" are real dates; names mostly are not).
     """
     counts, names, n_words, n_texts = Counter(), [], 0, 0
-    for path in sorted((Path(biofm.__file__).parent / "bundled").glob("*.csv.gz")):
+    for path in sorted((Path(biofm.__file__).parent / "data" / "bundled").glob("*.csv.gz")):
         frame = pd.read_csv(path)
         if "text" not in frame.columns:
             continue

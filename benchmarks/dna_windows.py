@@ -17,9 +17,9 @@ import time
 
 import numpy as np
 
-from biofm.datasets import get_dataset
+from biofm.data.datasets import get_dataset
 from biofm.modalities import get_modality
-from biofm.predict import load_run
+from biofm.modeling.loaded_run import load_run
 
 
 def long_sequence(length: int, seed: int = 0) -> str:

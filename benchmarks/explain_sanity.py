@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from biofm.explain import explain_one
-from biofm.predict import load_run
-from biofm.runs import write_json
-from biofm.splits import load_splits
+from biofm.core.io import write_json
+from biofm.data.splits import load_splits
+from biofm.modeling.loaded_run import load_run
+from biofm.trust.explain import explain_one
 
 
 def probability_without(run, ids: list[int], drop: set[int], output: int) -> float:

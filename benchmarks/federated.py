@@ -22,8 +22,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from biofm import RunConfig, train
-from biofm.federated_simulation import federate
-from biofm.runs import atomic_path, write_json
+from biofm.core.io import atomic_path, write_json
+from biofm.federated.simulation import federate
 
 
 def one_seed(config: Path, overrides: list[str], seed: int, out: Path) -> dict:

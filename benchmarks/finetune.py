@@ -16,7 +16,7 @@ import statistics
 from pathlib import Path
 
 from biofm import RunConfig, train
-from biofm.runs import write_json
+from biofm.core.io import write_json
 
 
 def bench_config(config: Path, out: Path, seeds: list[int], overrides: list[str],

@@ -18,9 +18,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from biofm.config import PretrainConfig
-from biofm.corpus import resolve_corpus_path
-from biofm.runs import write_json
+from biofm.core.config import PretrainConfig
+from biofm.core.io import write_json
+from biofm.data.corpus import resolve_corpus_path
 
 
 def prefix_copy(source: Path, fraction: float, target: Path) -> int:

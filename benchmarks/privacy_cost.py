@@ -15,7 +15,7 @@ import statistics
 from pathlib import Path
 
 from biofm import RunConfig, train
-from biofm.runs import write_json
+from biofm.core.io import write_json
 
 
 def main() -> None:

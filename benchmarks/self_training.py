@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from biofm import RunConfig, train
-from biofm.datasets import resolve
+from biofm.core.io import write_json
+from biofm.data.datasets import resolve
+from biofm.data.splits import load_splits, pinned_config, write_records
 from biofm.modalities import get_modality
-from biofm.runs import write_json
-from biofm.splits import load_splits, pinned_config, write_records
 
 
 def one_seed(cfg: RunConfig, fraction: float, seed: int, out: Path) -> dict:

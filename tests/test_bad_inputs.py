@@ -21,8 +21,25 @@ def huge_file(tmp_path_factory) -> Path:
     return path
 
 
-def test_corpus_is_large_enough():
+def test_corpus_is_large_and_every_case_is_well_formed():
+    """A case with a typo in its file name, no expected text or a duplicate name would test nothing."""
     assert len(CASES) >= 40
+    names = [c["name"] for c in CASES]
+    assert len(set(names)) == len(names), "duplicate case names"
+    used = set()
+    for case in CASES:
+        assert case["expect"].strip() and case["args"], case["name"]
+        for arg in case["args"]:
+            for part in arg.split("="):
+                if part.startswith("{files}/"):
+                    name = part.removeprefix("{files}/")
+                    if name.startswith("absent."):  # the cases about a missing file name one on purpose
+                        continue
+                    first = name.split("/")[0]  # "base.yaml/p.csv": an output under a file, on purpose
+                    assert (CORPUS / "files" / first).exists(), f"{case['name']}: no file {first}"
+                    used.add(first)
+    unused = {p.name for p in (CORPUS / "files").iterdir()} - used
+    assert not unused, f"files no case uses: {sorted(unused)}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
@@ -42,7 +59,7 @@ def test_disk_full_while_writing_predictions(trained_run, tmp_path, monkeypatch)
     def no_space(*_args):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("biofm.runs.os.replace", no_space)
+    monkeypatch.setattr("biofm.core.io.os.replace", no_space)
     out = tmp_path / "p.csv"
     result = runner.invoke(app, ["predict", str(trained_run), "--input", str(CORPUS / "files" / "unlabelled.csv"),
                                  "--output", str(out)])

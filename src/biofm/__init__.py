@@ -7,11 +7,13 @@ Public API (the CLI wraps exactly these)::
     predict("runs/b3db", "drugs.csv", "drugs_predictions.csv")
 """
 
-from biofm.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from biofm.datasets import catalog, get_dataset
-from biofm.errors import BiofmError, ConfigError, DataError, RunFolderError
-from biofm.predict import evaluate, load_run, predict
-from biofm.train import TrainResult, resume, train
+from biofm.core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from biofm.core.errors import BiofmError, ConfigError, DataError, RunFolderError
+from biofm.data.datasets import catalog, get_dataset
+from biofm.modeling.loaded_run import load_run
+from biofm.training.finetune import TrainResult
+from biofm.training.train import resume, train
+from biofm.use.predict import evaluate, predict
 
 __version__ = "0.1.0"
 __all__ = [

@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 from transformers import AutoTokenizer
 
-from biofm.errors import ConfigError, DataError
-from biofm.inference import tokenizer_texts
+from biofm.core.errors import ConfigError, DataError
+from biofm.data.records import read_records
+from biofm.data.splits import group_split
 from biofm.modalities import InvalidInput, get_modality
 from biofm.modalities.dna import parse_spec, reverse_complement
-from biofm.records import read_records
-from biofm.splits import group_split
+from biofm.modeling.inference import tokenizer_texts
 
 dna = get_modality("dna")
 

@@ -6,7 +6,7 @@ import pytest
 from rdkit import Chem
 from transformers import AutoTokenizer
 
-from biofm.datasets import get_dataset
+from biofm.data.datasets import get_dataset
 from biofm.modalities import InvalidInput, get_modality
 
 molecule = get_modality("molecule")

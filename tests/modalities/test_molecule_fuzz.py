@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from biofm.datasets import get_dataset
+from biofm.data.datasets import get_dataset
 from biofm.modalities import InvalidInput, get_modality
 from conftest import check_reader_contract
 

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from biofm.modalities import InvalidInput, get_modality
-from biofm.predict import predict
-from biofm.train import train
+from biofm.training.train import train
+from biofm.use.predict import predict
 from conftest import tiny_config
 
 text = get_modality("text")
@@ -66,8 +66,8 @@ def test_explanation_shades_words(tmp_path):
     scores = np.zeros(len(item))
     scores[item.index("toe")] = 2.0
     view = text.render_explanation(item, scores, tmp_path / "e")
-    assert [w["word"] for w in view["word_scores"]] == item.split()
-    assert view["word_scores"][-1]["score"] == 2.0 and "rgba(192,57,43,1.00)" in view["html"]
+    assert [w["word"] for w in view.details["word_scores"]] == item.split()
+    assert view.details["word_scores"][-1]["score"] == 2.0 and "rgba(192,57,43,1.00)" in view.html
     assert (tmp_path / "e.html").read_text().count("<span") == 4
 
 

@@ -8,6 +8,7 @@ new kind of data (protein, say) is one new module implementing ``Modality`` plus
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -16,21 +17,40 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from transformers import PreTrainedTokenizerBase
 
-from biofm.errors import ConfigError
+from biofm.core.errors import ConfigError
 
 
 class InvalidInput(ValueError):
     """One input (a SMILES, a sequence, a text) that cannot be used; the reader adds file + row."""
 
 
+@dataclass
+class ExplanationView:
+    """What a modality made of per-character attributions.  Shared code (the explanation page, the
+    report, the CLI) renders these four fields and never asks which modality produced them."""
+
+    files: list[str] = field(default_factory=list)  # pictures written beside the explanation (SVG / PNG / HTML)
+    html: str | None = None  # an inline rendering, where one exists (text: shaded words)
+    findings: list[str] = field(default_factory=list)  # one-line facts for a reader (DNA: the best motif matches)
+    details: dict = field(default_factory=dict)  # the modality's own data, for JSON readers (atom scores, motifs …)
+
+
 @runtime_checkable
 class Modality(Protocol):
+    """What shared code may ask of a kind of data; see the module docstring."""
+
     name: str
     input_column: str  # default column holding the inputs
     default_split: str  # "scaffold" | "region" | "stratified" | "random"
+    # below this nearest-neighbour similarity to the training inputs an input is out of domain
+    # (None where ``domain_features`` defines no domain)
+    out_of_domain_below: float | None
 
     def read_table(self, path: Path) -> pd.DataFrame:
         """Read a file into a table of text cells (formats beyond CSV/TSV/… are modality-specific)."""
+
+    def record_unit(self, path: Path) -> str:
+        """What error messages count in ``path``: "row" for tables (header = row 1), "record" for FASTA."""
 
     def normalise(self, item: str) -> str:
         """Validate and canonicalise one input; raise ``InvalidInput`` saying what is wrong."""
@@ -54,15 +74,13 @@ class Modality(Protocol):
     def char_map(self, item: str, spec: str | None) -> list[int]:
         """For each character of ``tokenizer_text(item)``, the position in ``item`` it came from (-1: none)."""
 
-    def render_explanation(self, item: str, scores: np.ndarray, stem: Path) -> dict:
-        """Show per-character attributions as a person reads the input; files are written as ``stem.*``.
-
-        Returns what was made: ``files`` (paths), optionally ``html`` and modality facts (e.g. motifs).
-        """
+    def render_explanation(self, item: str, scores: np.ndarray, stem: Path) -> ExplanationView:
+        """Show per-character attributions as a person reads the input; files are written as ``stem.*``."""
 
     def domain_features(self, items: list[str]) -> np.ndarray | None:
-        """Binary features whose Tanimoto similarity says how far an input is from the training data
-        (molecules: ECFP4 bits); None where no applicability domain is defined."""
+        """Binary features whose Tanimoto similarity to the nearest training input says how far an input is
+        from the training data (molecules: ECFP4 bits, judged by ``out_of_domain_below``); None where no
+        applicability domain is defined."""
 
     def views(self, item: str) -> list[str]:
         """Label-preserving views averaged at prediction time when ``data.tta`` is on (DNA: both strands)."""
@@ -84,11 +102,13 @@ _REGISTRY: dict[str, Modality] = {}
 
 
 def register(modality: Modality) -> Modality:
+    """Add a modality to the registry under its ``name`` (each modality module calls this once)."""
     _REGISTRY[modality.name] = modality
     return modality
 
 
 def get_modality(name: str) -> Modality:
+    """The registered modality of this name; an unknown name lists the known ones."""
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -97,4 +117,5 @@ def get_modality(name: str) -> Modality:
 
 
 def modality_names() -> list[str]:
+    """Names of every registered modality, sorted."""
     return sorted(_REGISTRY)

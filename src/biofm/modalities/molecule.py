@@ -19,11 +19,11 @@ from sklearn.preprocessing import FunctionTransformer
 from tokenizers import Regex, decoders, pre_tokenizers
 from transformers import PreTrainedTokenizerFast
 
-from biofm.errors import ConfigError, DataError
-from biofm.modalities.base import InvalidInput, register
-from biofm.runs import atomic_path
-from biofm.tables import base_suffix, check_readable, read_table
-from biofm.tokenization import word_level_tokenizer
+from biofm.core.errors import ConfigError, DataError
+from biofm.core.io import atomic_path
+from biofm.core.tables import base_suffix, check_readable, read_table
+from biofm.modalities.base import ExplanationView, InvalidInput, register
+from biofm.modalities.tokenizers import word_level_tokenizer
 
 RDLogger.DisableLog("rdApp.*")  # RDKit prints to stderr; we raise InvalidInput with the reason instead
 
@@ -47,6 +47,7 @@ _ECFP4 = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
 
 
 def smiles_units(smiles: str) -> list[str]:
+    """The SMILES cut into its tokens: bracket atoms, two-letter atoms (Cl, Br), bonds, ring digits."""
     return _SMILES_UNITS.findall(smiles)
 
 
@@ -80,9 +81,15 @@ def ecfp4(smiles: list[str]) -> np.ndarray:
 
 
 class MoleculeModality:
+    """Molecules as SMILES: RDKit validation and canonical form, atom tokens, scaffold splits, ECFP4 domain."""
+
     name = "molecule"
     input_column = "smiles"
     default_split = "scaffold"
+    out_of_domain_below = 0.3  # max ECFP4 Tanimoto to the training set; pairs below ~0.3 are usually unrelated
+
+    def record_unit(self, path: Path) -> str:
+        return "row"  # an SDF record is reported by its row in the table it becomes
 
     def read_table(self, path: Path) -> pd.DataFrame:
         if base_suffix(path) == ".sdf":
@@ -111,12 +118,12 @@ class MoleculeModality:
     def char_map(self, item: str, spec: str | None) -> list[int]:
         return list(range(len(item)))  # the tokenizer reads the SMILES itself
 
-    def render_explanation(self, item: str, scores: np.ndarray, stem: Path) -> dict:
+    def render_explanation(self, item: str, scores: np.ndarray, stem: Path) -> ExplanationView:
         """Atoms coloured by attribution on an RDKit drawing (SVG)."""
         mol = parse_smiles(item)
         weights = atom_scores(item, scores)
         if len(weights) != mol.GetNumAtoms():  # e.g. explicit [H] atoms RDKit merged: no drawing, scores stay
-            return {"files": [], "atom_scores": weights}
+            return ExplanationView(details={"atom_scores": weights})
         drawer = rdMolDraw2D.MolDraw2DSVG(420, 320)
         SimilarityMaps.GetSimilarityMapFromWeights(mol, [float(w) for w in weights], draw2d=drawer,
                                                    colorMap="bwr")
@@ -124,7 +131,7 @@ class MoleculeModality:
         path = stem.with_suffix(".svg")
         with atomic_path(path) as tmp:
             tmp.write_text(drawer.GetDrawingText(), encoding="utf-8")
-        return {"files": [str(path)], "atom_scores": [round(float(w), 6) for w in weights]}
+        return ExplanationView(files=[str(path)], details={"atom_scores": [round(float(w), 6) for w in weights]})
 
     def domain_features(self, items: list[str]) -> np.ndarray:
         return ecfp4(items)

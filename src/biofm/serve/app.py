@@ -18,10 +18,12 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 
-from biofm.domain import OUT_OF_DOMAIN_BELOW, nearest_similarity
+from biofm.core import layout
+from biofm.core.io import read_json
 from biofm.modalities import InvalidInput
-from biofm.predict import LoadedRun, load_run
-from biofm.runs import read_json
+from biofm.modeling.loaded_run import LoadedRun, load_run
+from biofm.trust.domain import nearest_similarity
+from biofm.trust.explain import explain_one
 
 STATIC = Path(__file__).parent / "static"
 TOKEN_ENV = "BIOFM_API_TOKEN"
@@ -29,6 +31,8 @@ TOKEN_ENV = "BIOFM_API_TOKEN"
 
 @dataclass(frozen=True)
 class ServeLimits:
+    """What one request may ask for; larger requests get 413 instead of tying up the server."""
+
     max_items: int = 256
     max_chars: int = 5_000
     max_body_bytes: int = 2_000_000
@@ -36,6 +40,8 @@ class ServeLimits:
 
 
 class PredictRequest(BaseModel):
+    """The body of ``/predict`` and ``/explain``: the items, and the served model's name."""
+
     items: list[str] = Field(..., min_length=1, description="SMILES, sequences or texts, per the model's modality")
 
 
@@ -50,14 +56,14 @@ class ServedModel:
         inputs = [self._normalise(i, item) for i, item in enumerate(items)]
         with self.lock:
             outputs = self.run.outputs(inputs)
-        similarity = nearest_similarity(self.run.modality, self.run.run_dir, inputs)
+        domain = nearest_similarity(self.run.modality, self.run.run_dir, inputs)
         task = self.run.task
         results = []
         for index, (item, canonical, row) in enumerate(zip(items, inputs, outputs, strict=True)):
             result = {"input": item, "normalised": canonical}
-            if similarity is not None:
-                result["domain_similarity"] = round(float(similarity[index]), 4)
-                result["out_of_domain"] = bool(similarity[index] < OUT_OF_DOMAIN_BELOW)
+            if domain is not None:
+                result["domain_similarity"] = round(float(domain.similarity[index]), 4)
+                result["out_of_domain"] = bool(domain.out_of_domain[index])
             if task.mode == "multiclass":
                 result["prediction"] = task.classes[int(row.argmax())]
             names = task.classes if task.mode == "multiclass" else task.columns
@@ -69,8 +75,6 @@ class ServedModel:
     def explain(self, items: list[str]) -> list[dict]:
         """Token and per-character attributions (Integrated Gradients) for each item."""
         from dataclasses import asdict
-
-        from biofm.explain import explain_one
 
         inputs = [self._normalise(i, item) for i, item in enumerate(items)]
         with self.lock:
@@ -174,7 +178,7 @@ def _auth_dependency(token: str | None):
 
 
 def _model_card(name: str, run: LoadedRun) -> dict:
-    metrics = read_json(run.run_dir / "metrics.json")
+    metrics = read_json(run.run_dir / layout.METRICS)
     data = run.config.data
     return {
         "name": name,

@@ -1,0 +1,78 @@
+"""The Typer app every ``biofm`` command registers on, and what the commands share.
+
+Every ``BiofmError`` becomes one red line and exit code 2 — a user never sees a traceback for a
+problem they can fix.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from biofm.core.config import RunConfig
+from biofm.core.errors import BiofmError
+from biofm.core.progress import console
+
+ENGINE_HELP = "torch, or an exported graph: onnx / onnx-int8 (see `biofm export`)."
+app = typer.Typer(help="Adapt foundation models to molecules, DNA and clinical text.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+datasets_app = typer.Typer(help="Bundled datasets (offline, with licence and provenance).", no_args_is_help=True)
+app.add_typer(datasets_app, name="datasets")
+
+
+def default(function, parameter: str) -> Any:
+    """The library's own default for ``parameter`` of ``function``: a CLI flag never restates it."""
+    return inspect.signature(function).parameters[parameter].default
+
+
+def friendly(command):
+    """Turn user-fixable errors into a message and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except BiofmError as exc:
+            console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            console.print("[bold red]interrupted[/]")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def start_or_resume(command: str, config: Path | None, out: Path | None, set_: list[str] | None,
+                     resume: Path | None, kind: type = RunConfig, folder: str = "run folder",
+                     placeholder: str = "RUN_DIR"):
+    """The config of a fresh start, or None when ``--resume FOLDER`` alone asks to continue one."""
+    if resume is not None:
+        if config or out or set_:
+            raise BiofmError(f"--resume takes only the {folder}: its config.yaml is reused as it was")
+        return None
+    if config is None or out is None:
+        raise BiofmError(f"{command} needs --config and --out (or --resume {placeholder})")
+    return kind.from_file(config, set_ or [])
+
+
+def show_metrics(metrics: dict, splits: tuple[str, ...] = ("val", "test")) -> None:
+    """A table of the model's metrics per split, with the baseline's beside them."""
+    parts = [p for p in splits if isinstance(metrics.get(p), dict)]
+    baseline = metrics.get("baseline", {})
+    columns = [f"model {p}" for p in parts] + [f"baseline {p}" for p in ("val", "test") if p in baseline]
+    table = Table("metric", *columns, title=baseline.get("name") and f"baseline: {baseline['name']}")
+    keys = next((list(metrics[p]) for p in parts), [])
+    for key in keys:
+        if key == "per_task":
+            continue
+        values = [metrics[p].get(key) for p in parts] + [baseline[p].get(key) for p in ("val", "test") if p in baseline]
+        style = "bold" if key == metrics.get("primary_metric") else None
+        table.add_row(key, *("—" if v is None else f"{v:.4f}" for v in values), style=style)
+    console.print(table)
+    for note in metrics.get("warnings", []) + baseline.get("warnings", []):
+        console.print(f"[yellow]warning:[/] {note}")

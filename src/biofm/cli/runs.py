@@ -1,0 +1,216 @@
+"""Commands over one run folder's life: train / pretrain it, then evaluate, predict, export, explain,
+calibrate, report and serve it.  Each is a thin wrapper over one library function."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from biofm.cli.app import ENGINE_HELP, app, default, friendly, show_metrics, start_or_resume
+from biofm.core.config import PretrainConfig
+from biofm.core.errors import BiofmError
+from biofm.core.progress import console
+from biofm.core.runfolder import check_run
+from biofm.serve import ServeLimits
+from biofm.serve import serve as run_server
+from biofm.training.pretrain import pretrain as run_pretraining
+from biofm.training.pretrain import resume_pretraining
+from biofm.training.train import resume as resume_training
+from biofm.training.train import train as run_training
+from biofm.trust.calibration import calibrate as run_calibration
+from biofm.trust.explain import IG_STEPS, explain_file
+from biofm.trust.explain import explain as run_explain
+from biofm.trust.report import write_report
+from biofm.use.export import export as run_export
+from biofm.use.predict import evaluate as run_evaluation
+from biofm.use.predict import predict as run_prediction
+
+
+@app.command()
+@friendly
+def train(
+    config: Annotated[Path | None, typer.Option(help="Run config YAML (see configs/).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Run folder to create.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override, e.g. --set train.epochs=3")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing run folder.")] = False,
+    baseline: Annotated[bool | None, typer.Option("--baseline/--no-baseline",
+                                                 help="Fit the classical baseline (default: the config's).")] = None,
+    resume: Annotated[Path | None, typer.Option(help="Continue an interrupted run from its last checkpoint.")] = None,
+) -> None:
+    """Fine-tune a model and write a run folder (weights, tokenizer, metrics, predictions)."""
+
+    cfg = start_or_resume("train", config, out, set_, resume)
+    result = resume_training(resume) if cfg is None else run_training(cfg, out, overwrite=overwrite, baseline=baseline)
+    if not result.metrics:  # another process of a torchrun launch: rank 0 reports
+        return
+    show_metrics(result.metrics)
+    console.print(f"run folder: [bold]{result.run_dir}[/] (training {result.metrics['seconds']['train']} s)")
+
+
+@app.command()
+@friendly
+def pretrain(
+    config: Annotated[Path | None, typer.Option(help="Pretraining config YAML (see configs/pretrain_*.yaml).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Checkpoint folder to create (e.g. models/smiles-mini).")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override, e.g. --set train.steps=100")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing checkpoint folder.")] = False,
+    resume: Annotated[Path | None, typer.Option(help="Continue an interrupted pretraining run.")] = None,
+) -> None:
+    """Masked-LM pretraining on an unlabelled corpus (streamed); writes a HuggingFace checkpoint + model card."""
+
+    cfg = start_or_resume("pretrain", config, out, set_, resume, PretrainConfig, "checkpoint folder", "FOLDER")
+    result = resume_pretraining(resume) if cfg is None else run_pretraining(cfg, out, overwrite=overwrite)
+    m = result.metrics
+    console.print(f"validation masked-token accuracy {m['val_masked_accuracy']} · loss {m['val_loss']} · "
+                  f"{m['tokens_per_second']} tokens/s · peak memory {m['peak_memory_mb']} MB")
+    console.print(f"checkpoint: [bold]{result.out_dir}[/] (model card: README.md)")
+
+
+@app.command()
+@friendly
+def evaluate(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run folder.")],
+    data: Annotated[Path, typer.Option(help="Labelled file with the run's columns.")],
+    skip_invalid: Annotated[bool, typer.Option(help="Skip invalid rows (counted) instead of failing.")] = False,
+    engine: Annotated[str, typer.Option(help=ENGINE_HELP)] = "torch",
+) -> None:
+    """Metrics of a trained run on a labelled file (saved under RUN_DIR/evaluations/)."""
+
+    result = run_evaluation(run_dir, data, skip_invalid=skip_invalid, engine=engine)
+    show_metrics({"primary_metric": None, data.name: result["metrics"], "warnings": result["warnings"]},
+                 splits=(data.name,))
+    console.print(f"{result['n']} rows evaluated, {result['skipped_rows']} skipped")
+
+
+@app.command()
+@friendly
+def predict(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run folder.")],
+    input: Annotated[Path, typer.Option(help="File of inputs (CSV/TSV/JSONL/Parquet, or modality formats).")],
+    output: Annotated[Path, typer.Option(help="CSV to write.")],
+    input_column: Annotated[str | None, typer.Option(help="Column with the inputs (default: as in training).")] = None,
+    skip_invalid: Annotated[bool, typer.Option(help="Skip invalid rows (counted) instead of failing.")] = False,
+    show: Annotated[bool, typer.Option(help="Print the predictions as a table.")] = False,
+    engine: Annotated[str, typer.Option(help=ENGINE_HELP)] = "torch",
+    mc_samples: Annotated[int, typer.Option(help="Monte-Carlo dropout passes; adds a *_std column per output.")] = 0,
+    top_k: Annotated[int, typer.Option(help="Add the k most probable classes per row (top1, top1_prob, …).")] = 0,
+) -> None:
+    """Predict new inputs with a trained run; writes probabilities or values per row."""
+
+    frame = run_prediction(run_dir, input, output, skip_invalid=skip_invalid, input_column=input_column,
+                           engine=engine, mc_samples=mc_samples, top_k=top_k)
+    if show:
+        table = Table(*map(str, frame.columns))
+        for row in frame.head(50).itertuples(index=False):
+            table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
+        console.print(table)
+    console.print(f"{len(frame)} predictions written to {output}")
+
+
+@app.command()
+@friendly
+def export(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run folder.")],
+    format: Annotated[str, typer.Option(help="Export format (onnx).")] = "onnx",
+    quantize: Annotated[str | None, typer.Option(help="Also write a dynamically quantised model: int8.")] = None,
+) -> None:
+    """Export a run to ONNX (optionally int8) and check it against PyTorch on the validation split."""
+
+    if format != "onnx":
+        raise BiofmError(f"--format: only onnx is supported, got {format!r}")
+    parity = run_export(run_dir, quantize=quantize)
+    for engine in ("onnx", "onnx-int8"):
+        if engine in parity:
+            p = parity[engine]
+            console.print(f"{engine:10} {p['file']} ({p['megabytes']} MB): max |Δlogit| "
+                          f"{p['max_abs_logit_difference']:.2e}, metric Δ {p['metric_delta']}")
+    console.print(f"parity on {parity['n_validation']} validation inputs written to {run_dir}/export/parity.json")
+
+
+@app.command()
+@friendly
+def explain(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run folder.")],
+    output: Annotated[Path, typer.Option(help="Folder for the pictures, explanations.jsonl and index.html.")],
+    input: Annotated[Path | None, typer.Option(help="File of inputs, read like `biofm predict` reads it.")] = None,
+    item: Annotated[str | None, typer.Option("--item", "--smiles", "--sequence", "--text",
+                                             help="One input to explain instead of a file.")] = None,
+    target: Annotated[str | None, typer.Option(help="Output to explain (default: the predicted class).")] = None,
+    steps: Annotated[int, typer.Option(help="Integrated-gradients steps.")] = IG_STEPS,
+    limit: Annotated[int, typer.Option(help="Explain at most this many inputs of the file.")] = default(
+        explain_file, "limit"),
+) -> None:
+    """Per-token attributions (Integrated Gradients) shown on atoms, bases (+ JASPAR motifs) or words."""
+
+    if (input is None) == (item is None):
+        raise BiofmError("explain needs exactly one of --input FILE or --item/--smiles/--sequence/--text")
+    if item is not None:
+        explanations = run_explain(run_dir, [item], output, target=target, steps=steps)
+    else:
+        explanations = explain_file(run_dir, input, output, target=target, steps=steps, limit=limit)
+    for e in explanations[:10]:
+        top = sorted(zip(e.tokens, e.token_scores, strict=True), key=lambda t: -abs(t[1]))[:5]
+        console.print(f"{e.input[:60]} → {e.explained_output} {e.prediction[e.explained_output]:.3f}; top tokens: "
+                      + ", ".join(f"{t} {s:+.3f}" for t, s in top), highlight=False)
+        for line in e.view.findings:
+            console.print(f"   {line}", highlight=False)
+    console.print(f"{len(explanations)} explanation(s) in {output}/ (open index.html)")
+
+
+@app.command()
+@friendly
+def calibrate(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run folder.")],
+    coverage: Annotated[float, typer.Option(help="Conformal coverage level, e.g. 0.9.")] = default(
+        run_calibration, "coverage"),
+    temperature: Annotated[bool, typer.Option(help="Fit temperature scaling (classification).")] = True,
+) -> None:
+    """Temperature scaling + conformal prediction sets/intervals fitted on validation, checked on test."""
+
+    result = run_calibration(run_dir, coverage=coverage, temperature=temperature)
+    if "temperature" in result:
+        loss = result["log_loss"]
+        console.print(f"temperature {result['temperature']} · test log-loss "
+                      f"{loss['test_before']} → {loss['test_after']}")
+    for level, check in result["test"].items():
+        size = (f"mean set size {check['mean_set_size']}" if "mean_set_size" in check
+                else f"half-width {check['half_width']}")
+        console.print(f"requested {float(level):.0%}: test coverage {check['coverage']:.1%} · {size}")
+    if "warning" in result:
+        console.print(f"[yellow]warning:[/] {result['warning']}")
+    console.print(f"written to {run_dir}/calibration.json; predict and serve now use it")
+
+
+@app.command()
+@friendly
+def report(run_dir: Annotated[Path, typer.Argument(help="A finished run folder.")]) -> None:
+    """(Re)build RUN_DIR/report.html: metrics beside the baseline, learning curves, test-set plots."""
+
+    console.print(f"report written to {write_report(check_run(run_dir))}")
+
+
+@app.command()
+@friendly
+def serve(
+    runs: Annotated[list[str], typer.Argument(help="Run folders as PATH or NAME=PATH; the first is the default.")],
+    host: Annotated[str, typer.Option(help="Interface to bind; keep 127.0.0.1 unless behind a proxy.")] = default(
+        run_server, "host"),
+    port: Annotated[int, typer.Option(help="TCP port.")] = default(run_server, "port"),
+    token: Annotated[str | None, typer.Option(help="Require 'Authorization: Bearer TOKEN' (or set BIOFM_API_TOKEN).")]
+    = None,
+    max_items: Annotated[int, typer.Option(help="Items per request.")] = ServeLimits.max_items,
+    max_chars: Annotated[int, typer.Option(help="Characters per item.")] = ServeLimits.max_chars,
+) -> None:
+    """Serve run folders over HTTP: JSON API (/predict, /models, /health, /docs) and a web page at /."""
+
+    named = dict(_name_and_path(spec) for spec in runs)
+    console.print(f"serving {', '.join(named)} on http://{host}:{port}  (API docs at /docs)")
+    run_server(named, host=host, port=port, token=token, limits=ServeLimits(max_items=max_items, max_chars=max_chars))
+
+
+def _name_and_path(spec: str) -> tuple[str, str]:
+    name, sep, path = spec.partition("=")
+    return (name, path) if sep else (Path(spec).name, spec)

@@ -1,0 +1,363 @@
+"""Typed run configuration: YAML in, YAML out, ``--set a.b=value`` overrides in between.
+
+Why hand-rolled dataclasses rather than a config framework: the whole schema is four small
+classes, and a wrong key or type must fail with a message that names the key
+(``train.epochs: expected an integer, got 'three'``) before any work starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from biofm.core.errors import ConfigError
+
+SPLIT_NAMES = ("random", "stratified", "scaffold", "region", "group")
+ADAPTATIONS = ("full", "lora", "probe")
+TRACKERS = ("none", "tensorboard", "mlflow")
+FEDERATED_PARTITIONS = ("iid", "label", "group")
+
+
+@dataclass
+class DataConfig:
+    """Where the data comes from and how it is split.
+
+    ``dataset`` names a bundled dataset (``biofm datasets list``) and fills in files, columns and
+    task; any field set here wins over the dataset's defaults.
+    """
+
+    dataset: str | None = None
+    train: str | None = None  # the labelled file; split three ways unless val/test are given
+    val: str | None = None
+    test: str | None = None
+    input_column: str | None = None  # None: the modality's default (e.g. "smiles")
+    label_columns: list[str] = field(default_factory=list)
+    task: str | None = None  # "classification" | "regression"
+    split: str | None = None  # "scaffold" | "random" | "stratified"; None: modality default
+    split_sizes: list[float] = field(default_factory=lambda: [0.8, 0.1, 0.1])
+    split_seed: int | None = 0  # seeds random/balanced-group splits; null: deterministic largest-first scaffold split
+    skip_invalid: bool = False  # skip unparseable rows (counted in metrics.json) instead of failing
+    augment: bool = False  # modality augmentation during training (e.g. randomised SMILES, reverse complement)
+    tta: bool = False  # average predictions over the modality's views (DNA: both strands)
+    window: int | None = None  # predict longer inputs as windows of this many characters (DNA: bases)
+    window_stride: int | None = None  # None: half a window
+    window_aggregate: str = "mean"  # "mean" | "max" over an input's windows
+
+    def __post_init__(self) -> None:
+        if self.split not in (None, *SPLIT_NAMES):
+            raise ConfigError(f"data.split: unknown split {self.split!r} (known: {', '.join(SPLIT_NAMES)})")
+        if self.window_aggregate not in ("mean", "max"):
+            raise ConfigError(f"data.window_aggregate: expected 'mean' or 'max', got {self.window_aggregate!r}")
+        if self.window is not None and (self.window < 1 or (self.window_stride or 1) < 1):
+            raise ConfigError("data.window and data.window_stride must be positive")
+        if self.task not in (None, "classification", "regression"):
+            raise ConfigError(f"data.task: expected 'classification' or 'regression', got {self.task!r}")
+        if len(self.split_sizes) != 3 or abs(sum(self.split_sizes) - 1) > 1e-6:
+            raise ConfigError(f"data.split_sizes: expected three fractions summing to 1, got {self.split_sizes}")
+        if any(s < 0 for s in self.split_sizes):
+            raise ConfigError(f"data.split_sizes: fractions must be >= 0, got {self.split_sizes}")
+
+
+@dataclass
+class ModelConfig:
+    """Which encoder: a size preset trained from scratch, or a pretrained checkpoint."""
+
+    preset: str = "small"  # see biofm.modeling.model.PRESETS
+    pretrained: str | None = None  # local path or hub id; when set, preset is ignored
+    max_length: int = 128  # longer inputs are truncated, and the count is reported
+    dropout: float = 0.1
+    pooling: str = "mean"  # "mean" over tokens, or "cls" (the first token)
+    tokenizer: str | None = None  # modality-specific; DNA: kmer6 (overlapping), kmer6-disjoint, nucleotide
+    adaptation: str = "full"  # "full" fine-tuning, "lora" adapters (peft), or "probe" (frozen encoder, head only)
+    lora_rank: int = 8
+    lora_alpha: int = 16
+    lora_targets: list[str] = field(default_factory=lambda: ["query", "value"])  # module names inside the encoder
+    lora_merge: bool = False  # fold the adapters into the weights when saving (a plain model; no base needed)
+
+    def __post_init__(self) -> None:
+        if self.adaptation not in ADAPTATIONS:
+            raise ConfigError(f"model.adaptation: expected one of {', '.join(ADAPTATIONS)}, got {self.adaptation!r}")
+        if self.adaptation == "lora" and self.lora_rank < 1:
+            raise ConfigError(f"model.lora_rank: must be at least 1, got {self.lora_rank}")
+        if self.max_length < 8:
+            raise ConfigError(f"model.max_length: must be at least 8, got {self.max_length}")
+        if not 0 <= self.dropout < 1:
+            raise ConfigError(f"model.dropout: must be in [0, 1), got {self.dropout}")
+
+
+@dataclass
+class TrainConfig:
+    """Optimisation settings; defaults chosen on validation splits, never on test."""
+
+    epochs: int = 30
+    batch_size: int = 32
+    learning_rate: float = 3e-4
+    # the task head's own rate; None: learning_rate.  A head for many classes starts random while the
+    # encoder starts pretrained, so it can need a far larger step than the encoder tolerates.
+    head_learning_rate: float | None = None
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    patience: int = 6  # epochs without validation improvement before stopping
+    seed: int = 0
+    precision: str = "auto"  # "auto" (bf16 where the CPU/GPU supports it) | "bf16" | "fp32"
+    threads: int | None = None  # torch intra-op threads; None: all cores
+    track: str = "none"  # experiment tracking: "tensorboard" (run/tensorboard/) or "mlflow" (run/mlruns/)
+    dp_epsilon: float | None = None  # differential privacy (DP-SGD on the head of a probe): ε budget; None: off
+    dp_delta: float | None = None  # None: min(1e-5, 1 / (10 × training examples))
+    dp_max_grad_norm: float = 1.0  # per-example gradient clipping bound
+
+    def __post_init__(self) -> None:
+        if self.track not in TRACKERS:
+            raise ConfigError(f"train.track: expected one of {', '.join(TRACKERS)}, got {self.track!r}")
+        if self.precision not in ("auto", "bf16", "fp32"):
+            raise ConfigError(f"train.precision: expected auto, bf16 or fp32, got {self.precision!r}")
+        for name in ("epochs", "batch_size", "patience"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"train.{name}: must be at least 1, got {getattr(self, name)}")
+        for name in ("learning_rate", "head_learning_rate", "dp_epsilon", "dp_delta", "dp_max_grad_norm"):
+            if getattr(self, name) is not None and getattr(self, name) <= 0:
+                raise ConfigError(f"train.{name}: must be positive, got {getattr(self, name)}")
+        if not 0 <= self.warmup_ratio < 1:
+            raise ConfigError(f"train.warmup_ratio: must be in [0, 1), got {self.warmup_ratio}")
+
+
+class YamlConfig:
+    """YAML in, typed dataclass out: shared by run and pretraining configs."""
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]):
+        return _build(cls, raw, prefix="")
+
+    @classmethod
+    def from_file(cls, path: str | Path, overrides: list[str] | None = None):
+        """Load YAML, apply ``key.path=value`` overrides, validate."""
+        path = Path(path)
+        if not path.is_file():
+            raise ConfigError(f"{path}: config file not found")
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid YAML ({exc})") from None
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{path}: expected a mapping at the top level, got {type(raw).__name__}")
+        try:
+            return cls.from_dict(apply_overrides(raw, overrides or []))
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class SelfTrainingConfig:
+    """Semi-supervised fine-tuning by pseudo-labelling (off unless ``unlabelled`` names a file).
+
+    A teacher trained on the labelled data labels the pool; only items it is sure of (mean probability
+    ≥ ``threshold``) *and* consistent about across ``views`` random augmentations (randomised SMILES,
+    reverse complement, word dropout) join the student's training set.
+    """
+
+    unlabelled: str | None = None  # a file with the same input column; labels in it are ignored
+    threshold: float = 0.9
+    views: int = 4  # augmented copies of each pool item that must agree with the original
+
+    def __post_init__(self) -> None:
+        if not 0.5 <= self.threshold < 1:
+            raise ConfigError(f"self_training.threshold: must be in [0.5, 1), got {self.threshold}")
+        if self.views < 0:
+            raise ConfigError(f"self_training.views: must be at least 0, got {self.views}")
+
+
+@dataclass
+class FederatedConfig:
+    """Federated fine-tuning with Flower (``biofm federate``): sites train locally, a server averages.
+
+    The simulation splits the training part into ``sites`` partitions: ``iid``; ``label`` skew (each
+    class shared out by Dirichlet(``label_skew``) proportions: smaller is more skewed, as when one
+    hospital sees mostly positives); or ``group`` (scaffold/region groups never shared between sites).
+    """
+
+    sites: int = 3
+    partition: str = "label"  # "iid" | "label" | "group"
+    label_skew: float = 0.5  # Dirichlet concentration α of the label partition
+    rounds: int = 10
+    local_epochs: int = 1
+    clients_per_round: int | None = None  # None: every site every round
+    strategy: str = "fedavg"  # "fedavg" | "fedprox" (a proximal term keeps local weights near the global ones)
+    proximal_mu: float = 0.01
+    round_timeout: float = 1800.0  # seconds a round waits for its sites
+
+    def __post_init__(self) -> None:
+        if self.partition not in FEDERATED_PARTITIONS:
+            raise ConfigError(f"federated.partition: expected one of {', '.join(FEDERATED_PARTITIONS)}, "
+                              f"got {self.partition!r}")
+        if self.strategy not in ("fedavg", "fedprox"):
+            raise ConfigError(f"federated.strategy: expected fedavg or fedprox, got {self.strategy!r}")
+        for name in ("sites", "rounds", "local_epochs"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"federated.{name}: must be at least 1, got {getattr(self, name)}")
+        if self.clients_per_round is not None and not 1 <= self.clients_per_round <= self.sites:
+            raise ConfigError(f"federated.clients_per_round: must be between 1 and sites ({self.sites}), "
+                              f"got {self.clients_per_round}")
+        for name in ("label_skew", "round_timeout"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"federated.{name}: must be positive, got {getattr(self, name)}")
+        if self.proximal_mu < 0:
+            raise ConfigError(f"federated.proximal_mu: must be >= 0, got {self.proximal_mu}")
+
+
+@dataclass
+class RunConfig(YamlConfig):
+    """Everything a training run needs; ``config.yaml`` in a run folder is this, resolved."""
+
+    modality: str | None = None  # None: taken from data.dataset
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    baseline: bool = True  # fit the modality's classical baseline on the same split
+    explain_examples: int = 3  # test inputs explained (Integrated Gradients) for report.html; 0: none
+    self_training: SelfTrainingConfig = field(default_factory=SelfTrainingConfig)
+    federated: FederatedConfig = field(default_factory=FederatedConfig)  # used by `biofm federate` only
+
+
+@dataclass
+class CorpusConfig:
+    """Unlabelled data for masked-LM pretraining, streamed so it may be far larger than memory.
+
+    ``files``: CSV/TSV (one item per row, ``input_column``), plain text (one item per line) or
+    FASTA (records cut into ``window``-character pieces); gzip allowed.  ``pkg:NAME/path`` points
+    inside an installed Python package (e.g. ``pkg:moses/dataset/data/train.csv.gz``).
+    """
+
+    files: list[str] = field(default_factory=list)
+    input_column: str | None = None  # None: the modality's default column, else the first column
+    window: int | None = None  # FASTA: piece length in characters; None: whole records
+    val_fraction: float = 0.01  # held out by a stable hash of the item (or genome block), never trained on
+    max_val: int = 2000  # validation items kept (read from the start of the stream)
+    vocab_sample: int = 200_000  # items read to build a from-scratch vocabulary
+    shuffle_buffer: int = 20_000  # items shuffled together while streaming
+    augment: bool = False  # modality augmentation (randomised SMILES, reverse complement)
+    description: str | None = None  # what the corpus is, for the model card
+    licence: str | None = None  # the corpus's licence, for the model card
+
+    def __post_init__(self) -> None:
+        if not 0 < self.val_fraction < 0.5:
+            raise ConfigError(f"corpus.val_fraction: must be in (0, 0.5), got {self.val_fraction}")
+        if self.window is not None and self.window < 8:
+            raise ConfigError(f"corpus.window: must be at least 8, got {self.window}")
+        for name in ("max_val", "vocab_sample", "shuffle_buffer"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"corpus.{name}: must be at least 1, got {getattr(self, name)}")
+
+
+@dataclass
+class PretrainSchedule:
+    """Optimisation for masked-LM pretraining, counted in steps (a corpus may never be seen whole)."""
+
+    steps: int = 10_000
+    batch_size: int = 64
+    learning_rate: float = 5e-4
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.05
+    mask_probability: float = 0.15
+    eval_every: int = 500  # steps between validation passes (masked-token loss and accuracy)
+    save_every: int = 500  # steps between checkpoints (a killed run resumes from the last one)
+    seed: int = 0
+    precision: str = "auto"
+    threads: int | None = None
+
+    def __post_init__(self) -> None:
+        TrainConfig(precision=self.precision, learning_rate=self.learning_rate, warmup_ratio=self.warmup_ratio)
+        for name in ("steps", "batch_size", "eval_every", "save_every"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"train.{name}: must be at least 1, got {getattr(self, name)}")
+        if not 0 < self.mask_probability < 1:
+            raise ConfigError(f"train.mask_probability: must be in (0, 1), got {self.mask_probability}")
+
+
+@dataclass
+class PretrainConfig(YamlConfig):
+    """A masked-LM pretraining run: corpus, encoder (preset, or a checkpoint to continue) and schedule."""
+
+    modality: str | None = None
+    corpus: CorpusConfig = field(default_factory=CorpusConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: PretrainSchedule = field(default_factory=PretrainSchedule)
+
+    def __post_init__(self) -> None:
+        if self.modality is None:
+            raise ConfigError("modality: required for pretraining (e.g. molecule, dna)")
+        if not self.corpus.files:
+            raise ConfigError("corpus.files: list at least one unlabelled data file")
+
+
+def apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Apply ``a.b=value`` strings (values parsed as YAML) to a nested dict, returning a copy."""
+    result = yaml.safe_load(yaml.safe_dump(raw))  # deep copy of plain data
+    for item in overrides:
+        key, sep, text = item.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--set {item!r}: expected key.path=value, e.g. train.epochs=3")
+        *parents, leaf = key.strip().split(".")
+        node = result
+        for part in parents:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"--set {item!r}: {part!r} is not a section")
+        node[leaf] = yaml.safe_load(text) if text.strip() else None
+    return result
+
+
+def _build(cls: type, raw: Any, prefix: str) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{prefix.rstrip('.') or 'config'}: expected a mapping, got {raw!r}")
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(f"unknown config key {prefix + unknown[0]!r} (known: {', '.join(sorted(known))})")
+    values = {name: _coerce(value, hints[name], f"{prefix}{name}") for name, value in raw.items()}
+    return cls(**values)
+
+
+def _coerce(value: Any, hint: Any, key: str) -> Any:
+    """Check ``value`` against a field's type hint; the error names the key."""
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value if value is not None else {}, f"{key}.")
+    args = typing.get_args(hint)
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        if value is None and type(None) in args:
+            return None
+        inner = next(a for a in args if a is not type(None))
+        return _coerce(value, inner, key)
+    if typing.get_origin(hint) is list:
+        if not isinstance(value, list):
+            value = [value] if isinstance(value, str | int | float) else value
+        if not isinstance(value, list):
+            raise ConfigError(f"{key}: expected a list, got {value!r}")
+        return [_coerce(v, args[0], f"{key}[{i}]") for i, v in enumerate(value)]
+    return _scalar(value, hint, key)
+
+
+def _scalar(value: Any, hint: type, key: str) -> Any:
+    if hint is float and isinstance(value, str):  # YAML 1.1 reads "5e-4" (no dot) as a string
+        with contextlib.suppress(ValueError):
+            value = float(value)
+    expected = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}[hint]
+    ok = (
+        (hint is bool and isinstance(value, bool))
+        or (hint is int and isinstance(value, int) and not isinstance(value, bool))
+        or (hint is float and isinstance(value, int | float) and not isinstance(value, bool))
+        or (hint is str and isinstance(value, str))
+    )
+    if not ok:
+        raise ConfigError(f"{key}: expected {expected}, got {value!r}")
+    return float(value) if hint is float else value

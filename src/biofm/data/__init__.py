@@ -1,0 +1,1 @@
+"""Labelled data: records read and validated per modality, tasks, splits, bundled datasets, pretraining corpora."""

@@ -1,0 +1,127 @@
+"""A trained predictor on disk, and a pretrained checkpoint's own description of itself.
+
+Why apart from ``model.py``: the network is one thing, its file format another.  A run folder stores
+safetensors weights, the encoder's ``config.json`` and ``head.json`` (so loading needs no network and
+no pickle); a LoRA run stores only its adapters and head, and points at the base checkpoint.  A
+checkpoint written by ``biofm pretrain`` carries ``biofm.json`` (modality, tokenizer spec), which
+fine-tuning adopts so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import torch
+from peft import PeftModel
+from safetensors.torch import load_file, save_file
+from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerBase
+
+from biofm.core import layout
+from biofm.core.config import ModelConfig
+from biofm.core.errors import ConfigError, RunFolderError
+from biofm.core.io import atomic_path
+from biofm.core.tables import package_path
+from biofm.modeling.adaptation import is_adapter
+from biofm.modeling.model import Predictor
+
+CHECKPOINT_INFO = layout.CHECKPOINT_INFO
+
+
+def save_predictor(model: Predictor, run_dir: Path, adaptation: str = "full", base: str | None = None) -> None:
+    """Weights as safetensors plus the encoder's config, so loading needs no network and no code.
+
+    A LoRA run (adapters not merged) stores only the adapters and the head, plus a pointer to the
+    base checkpoint (``base``) they apply to.
+    """
+    adapter = is_adapter(model)
+    encoder_config = model.encoder.get_base_model().config if adapter else model.encoder.config
+    encoder_config.save_pretrained(run_dir / layout.ENCODER)
+    head = {"n_outputs": model.head[-1].out_features, "mode": model.mode, "pooling": model.pooling,
+            "dropout": model.head[0].p, "adaptation": adaptation, "base": base if adapter else None}
+    with atomic_path(run_dir / layout.HEAD) as tmp:
+        tmp.write_text(json.dumps(head, indent=2))
+    state = save_adapter(model, run_dir) if adapter else {
+        k: v.detach().contiguous() for k, v in model.state_dict().items()}
+    with atomic_path(run_dir / layout.WEIGHTS) as tmp:
+        save_file(state, str(tmp), metadata={"format": "biofm-predictor"})
+
+
+def load_predictor(run_dir: Path) -> Predictor:
+    """The trained predictor of a run folder (base + adapters for a LoRA run); a mismatch is a clear error."""
+    try:
+        head = json.loads((run_dir / layout.HEAD).read_text())
+        adapter = head.get("base") is not None
+        encoder = (load_adapter_encoder(run_dir, head["base"]) if adapter
+                   else AutoModel.from_config(AutoConfig.from_pretrained(run_dir / layout.ENCODER)))
+        model = Predictor(encoder, head["n_outputs"], head["mode"], head["pooling"], head["dropout"])
+        missing, unexpected = model.load_state_dict(load_file(run_dir / layout.WEIGHTS), strict=False)
+    except (OSError, KeyError, ValueError, json.JSONDecodeError) as exc:
+        raise RunFolderError(f"{run_dir}: cannot load the model ({exc})") from None
+    if adapter:  # the encoder came from the base + adapters; the file holds the head
+        missing = [k for k in missing if k.startswith("head.")]
+    if missing or unexpected:
+        raise RunFolderError(
+            f"{run_dir}: weights do not match the model (missing {missing[:3]}, unexpected {unexpected[:3]})"
+        )
+    return model.eval()
+
+
+def save_adapter(model: Predictor, run_dir: Path) -> dict[str, torch.Tensor]:
+    """Write the adapters (``adapter/``, which names the base checkpoint) and return the head's weights."""
+    model.encoder.save_pretrained(str(run_dir / layout.ADAPTER))
+    return {k: v.detach().contiguous() for k, v in model.state_dict().items() if k.startswith("head.")}
+
+
+def load_adapter_encoder(run_dir: Path, base: str) -> PeftModel:
+    """The base checkpoint the run points to, with the run's adapters on top."""
+    try:
+        return PeftModel.from_pretrained(AutoModel.from_pretrained(base), str(run_dir / layout.ADAPTER))
+    except (OSError, ValueError) as exc:
+        raise RunFolderError(f"{run_dir}: cannot load the LoRA adapter or its base checkpoint {base!r} ({exc}); "
+                             "the base must stay where it was when the run was trained") from None
+
+
+def pretrained_tokenizer(name_or_path: str) -> PreTrainedTokenizerBase:
+    """A checkpoint's own tokenizer (fine-tuning and continued pretraining keep its vocabulary)."""
+    try:
+        return AutoTokenizer.from_pretrained(name_or_path)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"model.pretrained: cannot load a tokenizer from {name_or_path!r}: {exc}") from None
+
+
+def checkpoint_info(name_or_path: str) -> dict:
+    """What a biofm-pretrained checkpoint says about itself (``biofm.json``: modality, tokenizer spec).
+
+    Other checkpoints (a hub id, a user's own model) carry no such file: an empty dict.
+    """
+    path = Path(name_or_path) / CHECKPOINT_INFO
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"model.pretrained: {path} is unreadable ({exc})") from None
+
+
+def adopt_checkpoint(cfg: ModelConfig, modality: str) -> ModelConfig:
+    """Take the tokenizer spec a biofm checkpoint was pretrained with; refuse a contradicting one.
+
+    A DNA checkpoint pretrained on disjoint 6-mers reads garbage if fine-tuned on overlapping ones,
+    and a SMILES checkpoint cannot read DNA: both are config mistakes, reported before any work.
+    """
+    if not cfg.pretrained:
+        return cfg
+    local = package_path(cfg.pretrained, "model.pretrained")
+    if cfg.pretrained.startswith("pkg:") and not local.is_dir():
+        raise ConfigError(f"model.pretrained: {cfg.pretrained!r}: no checkpoint folder at {local}")
+    pretrained = str(local.absolute()) if local.is_dir() else cfg.pretrained  # still found from another cwd
+    info = checkpoint_info(pretrained)
+    if info.get("modality") not in (None, modality):
+        raise ConfigError(f"model.pretrained: {cfg.pretrained} was pretrained on {info['modality']}, not {modality}")
+    spec = info.get("tokenizer")
+    if spec is not None and cfg.tokenizer not in (None, spec):
+        raise ConfigError(f"model.tokenizer: {cfg.tokenizer!r} contradicts {cfg.pretrained}, which was "
+                          f"pretrained with {spec!r}; leave model.tokenizer unset")
+    return replace(cfg, pretrained=pretrained, tokenizer=cfg.tokenizer or spec)

@@ -1,0 +1,119 @@
+"""A finished run folder in memory: config, task, modality, tokenizer and model, ready to predict.
+
+Why its own module: nearly every command after training (predict, evaluate, calibrate, explain,
+export, serve, suggest, bench) starts from a ``LoadedRun``; keeping it below all of them means none
+of them imports another command to get one.  A calibrated run (``calibration.json``) applies its
+temperature here, so every caller gets the same, honest probabilities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from transformers import AutoTokenizer, PreTrainedTokenizerBase
+
+from biofm.core import layout
+from biofm.core.config import RunConfig
+from biofm.core.errors import RunFolderError
+from biofm.core.io import read_json
+from biofm.core.runfolder import check_run, read_run_config
+from biofm.data.records import Records, read_records
+from biofm.data.tasks import Task
+from biofm.modalities import Modality, get_modality
+from biofm.modeling.checkpoint import load_predictor
+from biofm.modeling.encoding import use_bf16
+from biofm.modeling.engines import engine_model
+from biofm.modeling.inference import predict_outputs, tokenizer_texts
+from biofm.modeling.model import Predictor
+
+CALIBRATION_FILE = layout.CALIBRATION
+
+
+@dataclass
+class LoadedRun:
+    """Everything a finished run folder holds that prediction needs."""
+
+    run_dir: Path
+    config: RunConfig
+    task: Task
+    modality: Modality
+    tokenizer: PreTrainedTokenizerBase
+    model: Predictor
+    calibration: dict | None = None  # calibration.json: temperature, conformal thresholds (biofm calibrate)
+
+    def outputs(self, inputs: list[str]) -> np.ndarray:
+        """Probabilities (classification; temperature-scaled once calibrated) or values, one row per input."""
+        outputs = predict_outputs(self.model, self.tokenizer, self.task, self.modality, self.config, inputs,
+                                  bf16=use_bf16(self.config.train.precision))
+        if self.calibration and self.calibration.get("temperature"):
+            outputs = with_temperature(outputs, self.calibration["temperature"])
+        return outputs
+
+    def outputs_with_spread(self, inputs: list[str], samples: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """Monte-Carlo dropout: mean and standard deviation over ``samples`` passes with dropout on.
+
+        A cheap stand-in for an ensemble: a large spread marks inputs the model is unsure about.
+        """
+        import torch
+
+        if not hasattr(self.model, "train"):
+            raise RunFolderError("--mc-samples needs the PyTorch engine (an ONNX graph has no dropout)")
+        torch.manual_seed(seed)
+        self.model.train()  # dropout on; no gradients are taken, so nothing else changes
+        try:
+            draws = np.stack([self.outputs(inputs) for _ in range(samples)])
+        finally:
+            self.model.eval()
+        return draws.mean(axis=0), draws.std(axis=0)
+
+    def read(self, path: str | Path, with_labels: bool, skip_invalid: bool = False,
+             input_column: str | None = None) -> Records:
+        """Read a file with the run's columns and the same validation as in training."""
+        data = self.config.data
+        records = read_records(
+            self.modality,
+            path,
+            input_column=input_column or data.input_column,
+            label_columns=data.label_columns if with_labels else [],
+            task_kind=data.task,
+            skip_invalid=skip_invalid,
+        )
+        tokenizer_texts(self.modality, self.config.model.tokenizer, records)  # e.g. a sequence shorter than k
+        return records
+
+
+def load_run(run_dir: str | Path, engine: str = "torch") -> LoadedRun:
+    """A finished run, predicting with PyTorch or (``engine`` onnx / onnx-int8) its exported graph."""
+    run_dir = check_run(run_dir)
+    config = read_run_config(run_dir)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(run_dir / layout.TOKENIZER))
+    except (OSError, ValueError) as exc:
+        raise RunFolderError(f"{run_dir}: cannot load tokenizer/ ({exc})") from None
+    run = LoadedRun(run_dir, config, Task.from_json(read_json(run_dir / layout.LABELS)),
+                    get_modality(config.modality), tokenizer, load_predictor(run_dir))
+    run.calibration = read_calibration(run_dir)
+    if engine != "torch":
+        run.model = engine_model(run_dir, run.model, engine)
+    return run
+
+
+def with_temperature(probs: np.ndarray, t: float) -> np.ndarray:
+    """softmax(log p / T): for one view that is softmax(logits / T) exactly."""
+    logits = np.log(np.clip(probs, 1e-12, 1.0)) / t
+    logits -= logits.max(axis=1, keepdims=True)
+    exp = np.exp(logits)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def read_calibration(run_dir: Path) -> dict | None:
+    """The run's ``calibration.json`` (None before ``biofm calibrate``); a foreign file is refused."""
+    path = Path(run_dir) / CALIBRATION_FILE
+    if not path.is_file():
+        return None
+    data = read_json(path)
+    if not isinstance(data, dict) or "qhat" not in data:
+        raise RunFolderError(f"{path}: not a biofm calibration file; re-run `biofm calibrate`")
+    return data

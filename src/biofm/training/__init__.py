@@ -1,0 +1,1 @@
+"""Training: fine-tuning (full, LoRA, probe; self-training; DP; several processes), pretraining, sweeps."""

@@ -1,0 +1,333 @@
+"""Fine-tuning: config in, complete run folder out.
+
+``fine_tune(config, out)`` reads and splits the data, builds tokenizer and model, optimises with the
+HuggingFace Trainer (``trainer.py``: AdamW, warm-up + linear decay, early stopping on validation,
+best checkpoint kept, bf16 autocast where the hardware has it), fits the classical baseline on the
+same split and writes everything a later command needs into the run folder.
+
+Add-ons that need work inside the run folder before fitting (self-training trains a teacher first)
+pass a ``prelude``; this module knows nothing of them.  ``setup`` → ``training_sets`` → ``conclude``
+are public because federated training runs the same three steps around its own loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import torch
+import transformers
+from torch.utils.data import Dataset
+from transformers import PreTrainedTokenizerBase, Trainer
+
+from biofm.core import layout
+from biofm.core.config import RunConfig
+from biofm.core.io import write_json
+from biofm.core.progress import console
+from biofm.core.runfolder import last_checkpoint, read_run_config, resume_point, resume_run, start_run
+from biofm.data.datasets import resolve
+from biofm.data.splits import Splits, load_splits
+from biofm.data.tasks import Task
+from biofm.modalities import Modality, get_modality
+from biofm.modeling.adaptation import (
+    CachedFeatures,
+    HeadOnly,
+    adapt,
+    check_adaptation,
+    finish,
+    stack_features,
+    trainable_fraction,
+)
+from biofm.modeling.baselines import run_baseline
+from biofm.modeling.checkpoint import adopt_checkpoint, pretrained_tokenizer, save_predictor
+from biofm.modeling.encoding import Collator, EncodedDataset, count_truncated, use_bf16
+from biofm.modeling.inference import predict_outputs, tokenizer_texts
+from biofm.modeling.loaded_run import LoadedRun
+from biofm.modeling.metrics import compute_metrics
+from biofm.modeling.model import Predictor, build_predictor
+from biofm.training import distributed
+from biofm.training.privacy import check_privacy
+from biofm.training.trainer import check_tracker, hf_trainer
+from biofm.trust.domain import save_domain
+from biofm.trust.explain import explain_loaded
+from biofm.trust.predictions import write_predictions
+from biofm.trust.report import write_report
+
+transformers.logging.set_verbosity_error()
+logging.getLogger("transformers").setLevel(logging.ERROR)
+
+
+@dataclass
+class TrainResult:
+    """What ``train`` returns: the run folder and the metrics written to its ``metrics.json``
+    (empty on the non-zero ranks of a multi-process launch, which write nothing)."""
+
+    run_dir: Path
+    metrics: dict
+
+
+Prelude = Callable[[RunConfig, Path], tuple[RunConfig, dict]]
+"""Work inside the run folder before fitting: returns the config to fit and extra ``metrics.json`` entries."""
+
+
+def fine_tune(config: RunConfig, out: str | Path, overwrite: bool = False, baseline: bool | None = None,
+              callbacks: list | None = None, prelude: Prelude | None = None) -> TrainResult:
+    """Fine-tune per ``config`` and write a complete run folder at ``out``.
+
+    ``callbacks``: extra HuggingFace ``TrainerCallback``s (a sweep's pruning hook, a user's logger).
+
+    The folder's ``state.json`` says ``complete`` only when every file is in place; a failure
+    marks it ``failed`` with the reason, so later commands refuse it.  A checkpoint is kept
+    after every epoch, so an interrupted run continues with ``resume_fine_tuning``.
+    """
+    cfg = checked_config(config)
+    distributed.check_config(cfg)
+    if baseline is not None:
+        cfg = replace(cfg, baseline=baseline)
+    distributed.init()
+    if not distributed.is_main():  # under torchrun: rank 0 prepares the folder, the others only train
+        distributed.barrier()
+        return TrainResult(Path(out), _run(cfg, Path(out), None, callbacks))
+
+    def work(run_dir: Path) -> dict:
+        distributed.barrier()
+        return _fit(cfg, run_dir, None, callbacks, prelude)
+
+    return TrainResult(Path(out), start_run(out, overwrite, cfg, data_files(cfg), work))
+
+
+def resume_fine_tuning(run_dir: str | Path, prelude: Prelude | None = None) -> TrainResult:
+    """Continue an interrupted or failed run from its last complete checkpoint.
+
+    Weights, optimizer, scheduler, RNG states and data position come from the checkpoint, so the
+    result equals an uninterrupted run with the same seed.  Refuses if the data files changed.
+    """
+    distributed.init()
+    if not distributed.is_main():  # rank 0 checks the folder and drops partial checkpoints first
+        distributed.barrier()
+        cfg = read_run_config(Path(run_dir))
+        checkpoint = last_checkpoint(Path(run_dir) / layout.CHECKPOINTS)
+        return TrainResult(Path(run_dir), _run(cfg, Path(run_dir), checkpoint))
+
+    def work(cfg: RunConfig, folder: Path) -> dict:
+        checkpoint = resume_point(folder)
+        distributed.barrier()
+        return _fit(cfg, folder, checkpoint, None, prelude)
+
+    return TrainResult(Path(run_dir), resume_run(run_dir, RunConfig, data_files, work))
+
+
+def _fit(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: list | None,
+         prelude: Prelude | None) -> dict:
+    extra: dict = {}
+    if prelude is not None:
+        cfg, extra = prelude(cfg, run_dir)
+    return _run(cfg, run_dir, checkpoint, callbacks, extra)
+
+
+def checked_config(config: RunConfig) -> RunConfig:
+    """``config`` resolved (bundled dataset, the checkpoint's tokenizer spec) and checked before any work,
+    so a wrong combination fails in a second, not after an hour of training."""
+    cfg = resolve(config)
+    cfg = replace(cfg, model=adopt_checkpoint(cfg.model, cfg.modality))
+    check_adaptation(cfg.model)
+    check_privacy(cfg)
+    check_tracker(cfg.train.track)
+    return cfg
+
+
+@dataclass
+class Setup:
+    """Everything training needs before the first step: data, task, tokenizer texts, tokenizer and model."""
+
+    modality: Modality
+    splits: Splits
+    task: Task
+    texts: dict[str, list[str]]  # the tokenizer's text per split ("train", "val", "test")
+    tokenizer: PreTrainedTokenizerBase
+    model: Predictor
+    primary: str  # the metric that selects the best epoch
+
+
+class TrainingSets(NamedTuple):
+    """What the Trainer optimises and on what."""
+
+    model: torch.nn.Module  # the predictor, or only its head (a probe trains on cached embeddings)
+    train: Dataset
+    val: Dataset | None  # None for a federated site: the server validates
+    collator: Callable[[list[dict]], dict]
+    group_by_length: bool  # length-grouped batches (token ids); off for fixed-size cached embeddings
+
+
+def setup(cfg: RunConfig, task: Task | None = None) -> Setup:
+    """Read and split the data, fit the task (unless given: a federated site gets the server's) and
+    build the tokenizer and the adapted model.  Shared by ordinary, multi-process and federated training."""
+    modality = get_modality(cfg.modality)
+    splits = load_splits(cfg.data, modality)
+    task = task or Task.fit(cfg.data.task, cfg.data.label_columns, splits.train)
+    texts = {p: tokenizer_texts(modality, cfg.model.tokenizer, getattr(splits, p)) for p in ("train", "val", "test")}
+    tokenizer = _tokenizer(cfg, modality, texts["train"])
+    model = adapt(build_predictor(cfg.model, tokenizer, task.n_outputs, task.mode), cfg.model)
+    return Setup(modality, splits, task, texts, tokenizer, model, modality.primary_metric(task.kind))
+
+
+def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: list | None = None,
+         extra: dict | None = None) -> dict:
+    started = time.perf_counter()
+    transformers.set_seed(cfg.train.seed)
+    if cfg.train.threads:
+        torch.set_num_threads(cfg.train.threads)
+    s = setup(cfg)
+    fit_start = time.perf_counter()
+    trainer = _trainer(cfg, run_dir, s)
+    for callback in callbacks or []:
+        trainer.add_callback(callback)
+    if distributed.is_main():
+        console.print(f"[bold]biofm[/] {cfg.modality} · {s.task.mode} · train {len(s.splits.train)} / val "
+                      f"{len(s.splits.val)} / test {len(s.splits.test)} · {_param_count(s.model)} parameters "
+                      f"({cfg.model.adaptation}, {trainable_fraction(s.model):.1%} trained) · "
+                      f"{'bf16' if trainer.args.bf16 else 'fp32'}")
+    trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
+    fit_seconds = time.perf_counter() - fit_start
+    s.model.eval()  # the Trainer trained it in place (a probe trains the shared head)
+    ranks = distributed.gather(distributed.rank_record(trainer, s.model)) if distributed.world_size() > 1 else []
+    if not distributed.is_main():
+        return {}  # rank 0 evaluates and writes the run folder
+
+    extra = {"epochs_run": round(float(trainer.state.epoch or 0), 2), **(extra or {})}
+    if ranks:
+        extra["distributed"] = {"world_size": len(ranks), "ranks": ranks,
+                                "per_process_batch_size": trainer.args.per_device_train_batch_size}
+    if privacy := getattr(trainer, "privacy", None):
+        extra["privacy"] = privacy
+    return conclude(cfg, run_dir, s, trainer.args.bf16, trainer.state.log_history, extra,
+                    seconds={"train": round(fit_seconds, 1), "total": round(time.perf_counter() - started, 1)})
+
+
+def conclude(cfg: RunConfig, run_dir: Path, s: Setup, bf16: bool, history: list[dict], extra: dict,
+             seconds: dict) -> dict:
+    """Score the trained model on validation and test, fit the baseline on the same split, and write the
+    complete run folder (weights, tokenizer, metrics, predictions, explanations, report).
+
+    Why one function: an ordinary, a multi-process and a federated run end in the same kind of folder,
+    so every later command (predict, explain, export, serve) works on each of them.
+    """
+    model = s.model.eval()
+    metrics: dict = {"primary_metric": s.primary, "warnings": []}
+    outputs = {}
+    for part in ("val", "test"):
+        records = getattr(s.splits, part)
+        outputs[part] = predict_outputs(model, s.tokenizer, s.task, s.modality, cfg, records.inputs, bf16)
+        metrics[part], notes = compute_metrics(s.task, s.task.encode(records), outputs[part])
+        metrics["warnings"] += [f"{part}: {n}" for n in notes]
+    if cfg.baseline:
+        console.print("fitting the classical baseline on the same split …")
+        metrics["baseline"] = run_baseline(s.modality, s.task, s.splits, cfg.train.seed)
+    metrics["data"] = _data_summary(cfg, s.splits, s.texts, s.tokenizer)
+    metrics["seconds"] = seconds
+    metrics.update(extra)
+    metrics["adaptation"] = {"method": cfg.model.adaptation, "trainable_fraction": round(trainable_fraction(model), 5)}
+    model = finish(model, cfg.model)
+
+    _save(run_dir, cfg, model, s.tokenizer, s.task, s.splits, outputs, metrics)
+    save_domain(s.modality, s.splits.train.inputs, run_dir)
+    _explain_examples(cfg, run_dir, model, s.tokenizer, s.task, s.modality, s.splits.test.inputs, outputs["test"])
+    write_json(run_dir / layout.HISTORY, history)
+    write_report(run_dir)
+    return metrics
+
+
+def _explain_examples(cfg: RunConfig, run_dir: Path, model, tokenizer, task: Task, modality, inputs: list[str],
+                      outputs: np.ndarray) -> None:
+    """Explain the test inputs the model is most sure about, for the report (``explanations/``)."""
+    if cfg.explain_examples <= 0 or not inputs:
+        return
+    order = np.argsort(-outputs.max(axis=1)) if task.mode == "multiclass" else np.arange(len(inputs))
+    chosen = [inputs[i] for i in order[: cfg.explain_examples]]
+    console.print(f"explaining {len(chosen)} test example(s) for the report …")
+    run = LoadedRun(run_dir, cfg, task, modality, tokenizer, model)
+    try:
+        explain_loaded(run, chosen, run_dir / layout.EXPLANATIONS)
+    except Exception as exc:  # a drawing or attribution problem must not cost a finished model
+        console.print(f"[yellow]warning:[/] could not explain examples for the report ({type(exc).__name__}: {exc})")
+
+
+def _tokenizer(cfg: RunConfig, modality, train_texts: list[str]):
+    if cfg.model.pretrained:
+        return pretrained_tokenizer(cfg.model.pretrained)
+    return modality.build_tokenizer(train_texts, cfg.model.tokenizer)
+
+
+def _trainer(cfg: RunConfig, run_dir: Path, s: Setup) -> Trainer:
+    sets = training_sets(cfg, s)
+    return hf_trainer(cfg, run_dir, sets.model, s.task, sets.train, sets.val, s.task.encode(s.splits.val), s.primary,
+                      sets.collator, sets.group_by_length)
+
+
+def training_sets(cfg: RunConfig, s: Setup, validation: bool = True) -> TrainingSets:
+    """What the Trainer optimises and on what.
+
+    A probe trains only the head, on embeddings the frozen encoder computes once (no augmentation:
+    one pass); otherwise the whole predictor trains on token ids, augmented afresh per access.
+    ``validation=False`` (a federated site: the server validates) leaves the val set out (None).
+    """
+    train_targets, val_targets = s.task.encode(s.splits.train), s.task.encode(s.splits.val)
+    if cfg.model.adaptation == "probe":
+        if cfg.data.augment:
+            console.print("[yellow]warning:[/] data.augment is ignored by adaptation: probe "
+                          "(embeddings are cached once)")
+        bf16 = use_bf16(cfg.train.precision)
+        console.print("embedding the training and validation sets once with the frozen encoder …")
+        train_set = CachedFeatures(s.model, s.texts["train"], train_targets, s.tokenizer, cfg.model.max_length, bf16)
+        val_set = CachedFeatures(s.model, s.texts["val"], val_targets, s.tokenizer, cfg.model.max_length,
+                                 bf16) if validation else None
+        return TrainingSets(HeadOnly(s.model), train_set, val_set, stack_features, False)
+    spec, modality = cfg.model.tokenizer, s.modality
+    if cfg.data.augment:  # a fresh variant per access, prepared for the tokenizer after augmenting
+        train_set = EncodedDataset(s.splits.train.inputs, train_targets, s.tokenizer, cfg.model.max_length,
+                                   augment=lambda x, rng: modality.tokenizer_text(modality.augment(x, rng), spec))
+    else:
+        train_set = EncodedDataset(s.texts["train"], train_targets, s.tokenizer, cfg.model.max_length)
+    val_set = EncodedDataset(s.texts["val"], val_targets, s.tokenizer, cfg.model.max_length) if validation else None
+    return TrainingSets(s.model, train_set, val_set, Collator(s.tokenizer.pad_token_id), True)
+
+
+def _save(run_dir: Path, cfg: RunConfig, model, tokenizer, task: Task, splits: Splits, outputs: dict,
+          metrics: dict) -> None:
+    save_predictor(model, run_dir, cfg.model.adaptation, cfg.model.pretrained)
+    tokenizer.save_pretrained(str(run_dir / layout.TOKENIZER))
+    write_json(run_dir / layout.LABELS, task.to_json())
+    write_json(run_dir / layout.SPLITS, {p: {"source": getattr(splits, p).source, "rows": getattr(splits, p).rows}
+                                         for p in ("train", "val", "test")})
+    write_predictions(run_dir / layout.PREDICTIONS, task, splits.test, outputs["test"])
+    write_json(run_dir / layout.METRICS, metrics)
+    shutil.rmtree(run_dir / layout.CHECKPOINTS, ignore_errors=True)  # the best weights are saved above
+
+
+def _data_summary(cfg: RunConfig, splits: Splits, texts: dict[str, list[str]], tokenizer) -> dict:
+    skipped = [{"file": r.source, "row": s.row, "reason": s.reason} for r in splits for s in r.skipped]
+    truncated = {part: count_truncated(texts[part], tokenizer, cfg.model.max_length) for part in texts}
+    if sum(truncated.values()):
+        console.print(f"[yellow]warning:[/] inputs longer than model.max_length={cfg.model.max_length} "
+                      f"tokens were truncated: {truncated}")
+    if skipped:
+        console.print(f"[yellow]warning:[/] skipped {len(skipped)} invalid row(s); listed in metrics.json")
+    return {"n_train": len(splits.train), "n_val": len(splits.val), "n_test": len(splits.test),
+            "skipped_rows": len(skipped), "skipped": skipped[:1000], "truncated": truncated,
+            "split": cfg.data.split, "split_seed": cfg.data.split_seed}
+
+
+def data_files(cfg: RunConfig) -> list[str]:
+    """The files a run reads, whose hashes ``config.yaml`` records so a resume can refuse changed data."""
+    return [f for f in (cfg.data.train, cfg.data.val, cfg.data.test, cfg.self_training.unlabelled) if f]
+
+
+def _param_count(model) -> str:
+    n = sum(p.numel() for p in model.parameters())
+    return f"{n / 1e6:.2f} M"

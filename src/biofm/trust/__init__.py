@@ -1,0 +1,1 @@
+"""Whether to trust a prediction: calibration, applicability domain, explanations, the report."""

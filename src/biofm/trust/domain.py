@@ -1,0 +1,60 @@
+"""Applicability domain: is a new input like anything the model was trained on?
+
+Predictions for inputs unlike every training input are extrapolations; chemists flag them by the
+Tanimoto similarity of fingerprints to the nearest training molecule.  The modality supplies the
+binary features and the threshold (``Modality.domain_features`` / ``out_of_domain_below``); this
+module only stores the training set's features in the run (``domain.npz``, bit-packed, with the
+threshold) and measures new inputs against them, so prediction needs only the run folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from biofm.core import layout
+from biofm.core.io import atomic_path
+from biofm.modalities import Modality
+
+DOMAIN_FILE = layout.DOMAIN
+
+
+class DomainCheck(NamedTuple):
+    """How close each input is to the training inputs, and the line below which it is out of domain."""
+
+    similarity: np.ndarray  # max Tanimoto similarity of each input to the training inputs, in [0, 1]
+    threshold: float  # the modality's, stored with the run when it was trained
+
+    @property
+    def out_of_domain(self) -> np.ndarray:
+        return self.similarity < self.threshold
+
+
+def save_domain(modality: Modality, train_inputs: list[str], run_dir: Path) -> None:
+    """Store the training inputs' domain features in the run (molecules only; others define none)."""
+    features = modality.domain_features(train_inputs)
+    if features is None or modality.out_of_domain_below is None:
+        return
+    with atomic_path(run_dir / DOMAIN_FILE) as tmp, tmp.open("wb") as handle:
+        np.savez_compressed(handle, bits=np.packbits(features.astype(bool), axis=1), width=features.shape[1],
+                            threshold=modality.out_of_domain_below)
+
+
+def nearest_similarity(modality: Modality, run_dir: Path, items: list[str]) -> DomainCheck | None:
+    """Each item's similarity to the nearest training input; None where the run stores no domain."""
+    path = Path(run_dir) / DOMAIN_FILE
+    if not path.is_file() or not items:
+        return None
+    stored = np.load(path)
+    train = np.unpackbits(stored["bits"], axis=1)[:, : int(stored["width"])].astype(np.float32)
+    query = modality.domain_features(items).astype(np.float32)
+    best = np.zeros(len(items), dtype=np.float32)
+    for start in range(0, len(train), 4096):  # bounded memory for large training sets
+        block = train[start : start + 4096]
+        common = query @ block.T
+        union = query.sum(1, keepdims=True) + block.sum(1) - common
+        best = np.maximum(best, (common / np.maximum(union, 1.0)).max(axis=1))
+    threshold = float(stored["threshold"]) if "threshold" in stored else modality.out_of_domain_below
+    return DomainCheck(best, threshold)

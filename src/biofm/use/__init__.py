@@ -1,0 +1,1 @@
+"""Using a finished run: predict, evaluate, export to ONNX, benchmark."""
