@@ -117,3 +117,15 @@ def test_simulate_al_command_prints_the_curves(tmp_path, data_dir):
                                  "--start", "40", "--step", "20", "--rounds", "1", "--strategies", "random,margin"])
     assert result.exit_code == 0, result.output
     assert "margin" in result.output and (tmp_path / "al" / "summary.json").exists()
+
+
+def test_usage_errors_are_one_line_too():
+    """A missing option or a value of the wrong type: one red line and exit 2, never Typer's framed box."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "biofm", "predict", "runs/x", "--input", "a.csv", "--output", "p.csv",
+                           "--top-k", "many"], capture_output=True, text=True, timeout=120)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 2 and len(lines) == 1, done.stderr
+    assert "Invalid value for '--top-k'" in lines[0] and "╭" not in done.stderr

@@ -1,5 +1,5 @@
 """``python -m biofm`` is the ``biofm`` command."""
 
-from biofm.cli import app
+from biofm.cli import main
 
-app()
+main()

@@ -1,10 +1,14 @@
 """Clinical text: de-identified on reading, tokenised, explained as words; no PHI reaches the run folder."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from biofm.core.errors import DataError
 from biofm.modalities import InvalidInput, get_modality
+from biofm.modalities.text.deid_files import deidentify_file
 from biofm.training.train import train
 from biofm.use.predict import predict
 from conftest import tiny_config
@@ -128,3 +132,36 @@ def test_augment_drops_whole_findings_and_keeps_order():
             position = words.index(word, position) + 1
     assert len(set(variants)) > 10 and any("fever" not in v for v in variants)
     assert text.augment("fever", np.random.default_rng(1)) == "fever"
+
+
+def test_only_the_columns_the_user_names_are_carried_and_skip_reasons_never_quote_a_note(tmp_path):
+    rng = np.random.default_rng(4)
+    frame = clinical_notes(12, rng, phi=True)
+    frame["note_id"] = [f"n{i}" for i in range(len(frame))]
+    frame.loc[5, "text"] = "555 867 5309"  # a number where a note should be: skipped, never quoted
+    path = tmp_path / "notes.csv"
+    frame.to_csv(path, index=False)
+    cfg = tiny_config(path, modality="text", data={"label_columns": ["diagnosis"], "split": "stratified",
+                                                   "skip_invalid": True, "keep_columns": ["note_id"]},
+                      model={"preset": "tiny", "max_length": 64}, train={"epochs": 1})
+    result = train(cfg, tmp_path / "run")
+    written = pd.read_csv(result.run_dir / "predictions.csv")
+    assert "note_id" in written.columns and not {"patient", "mrn", "phone"} & set(written.columns)
+    skipped = result.metrics["data"]["skipped"]
+    assert len(skipped) == 1 and "5309" not in json.dumps(skipped) and "not a text" in skipped[0]["reason"]
+    bad = tiny_config(path, modality="text", data={"label_columns": ["diagnosis"], "keep_columns": ["nope"],
+                                                   "skip_invalid": True})
+    with pytest.raises(DataError, match=r"data\.keep_columns: no column 'nope'"):
+        train(bad, tmp_path / "bad")
+
+
+def test_deid_replaces_identifier_columns_whole(tmp_path):
+    frame = pd.DataFrame({"patient_name": ["john smith", "MARY JONES"], "MRN": ["48213377", "99120001"],
+                          "DOB": ["1950-01-02", "3 March 1961"], "note": ["Seen today.", "No fever."],
+                          "dose_mg": ["5", "10"]})
+    frame.to_csv(tmp_path / "in.csv", index=False)
+    result = deidentify_file(tmp_path / "in.csv", tmp_path / "out.csv")
+    out = pd.read_csv(tmp_path / "out.csv", dtype=str)
+    assert out.patient_name.tolist() == ["[NAME]"] * 2 and out.MRN.tolist() == ["[ID]"] * 2
+    assert out.DOB.tolist() == ["[DATE]"] * 2 and out.dose_mg.tolist() == ["5", "10"]
+    assert {"patient_name", "MRN", "DOB", "note"} <= set(result["columns"])

@@ -31,12 +31,15 @@ def test_page_predicts_a_molecule(trained_run, tmp_path):
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"):
         options.add_argument(flag)
-    with BackgroundServer(create_app({"bbb": trained_run}), free_port()) as server:
+    hostile = "<img src=x onerror=document.title='pwned'>"  # a model name is shown as text, never run as HTML
+    with BackgroundServer(create_app({"bbb": trained_run, hostile: trained_run}), free_port()) as server:
         driver = webdriver.Chrome(service=Service(DRIVER), options=options)
         try:
             driver.get(server.url + "/")
             wait = WebDriverWait(driver, 30)
             wait.until(ready.text_to_be_present_in_element((By.ID, "model"), "bbb"))
+            assert hostile in [o.text for o in driver.find_elements(By.CSS_SELECTOR, "#model option")]
+            assert driver.title != "pwned" and not driver.find_elements(By.CSS_SELECTOR, "#model img")
             driver.find_element(By.ID, "items").send_keys("Cn1cnc2c1c(=O)n(C)c(=O)n2C")
             driver.find_element(By.ID, "go").click()
             wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "#results tbody tr")))

@@ -9,6 +9,6 @@ from biofm.cli import runs  # noqa: F401  (registers the commands on the app)
 
 # isort: split
 from biofm.cli import more  # noqa: F401
-from biofm.cli.app import app, show_metrics
+from biofm.cli.app import app, main, show_metrics
 
-__all__ = ["app", "show_metrics"]
+__all__ = ["app", "main", "show_metrics"]

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 from pathlib import Path
 from typing import Any
 
+import click
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from biofm.core.config import RunConfig
@@ -23,6 +26,23 @@ app = typer.Typer(help="Adapt foundation models to molecules, DNA and clinical t
                   pretty_exceptions_enable=False)
 datasets_app = typer.Typer(help="Bundled datasets (offline, with licence and provenance).", no_args_is_help=True)
 app.add_typer(datasets_app, name="datasets")
+
+
+def main() -> None:
+    """The ``biofm`` executable: the app, with Typer's usage errors (a missing option, a bad value) as the
+    same one red line and exit code 2 as every other error, instead of a framed box."""
+    try:
+        code = app(standalone_mode=False)
+    except click.ClickException as exc:
+        message = " ".join(exc.format_message().split())
+        if message:  # empty when `biofm` alone printed its help
+            where = f" (see `{exc.ctx.command_path} --help`)" if getattr(exc, "ctx", None) else ""
+            console.print("[bold red]error:[/] " + escape(message) + where, highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        console.print("[bold red]interrupted[/]")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def default(function, parameter: str) -> Any:
@@ -38,7 +58,8 @@ def friendly(command):
         try:
             return command(*args, **kwargs)
         except BiofmError as exc:
-            console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            # one line, as promised; escaped, so a SMILES like [nH] or a placeholder like [NAME] is not markup
+            console.print("[bold red]error:[/] " + escape(" ".join(str(exc).split())), highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             console.print("[bold red]interrupted[/]")

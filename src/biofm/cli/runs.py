@@ -206,11 +206,19 @@ def serve(
 ) -> None:
     """Serve run folders over HTTP: JSON API (/predict, /models, /health, /docs) and a web page at /."""
 
-    named = dict(_name_and_path(spec) for spec in runs)
+    named = served_names(runs)
     console.print(f"serving {', '.join(named)} on http://{host}:{port}  (API docs at /docs)")
     run_server(named, host=host, port=port, token=token, limits=ServeLimits(max_items=max_items, max_chars=max_chars))
 
 
-def _name_and_path(spec: str) -> tuple[str, str]:
-    name, sep, path = spec.partition("=")
-    return (name, path) if sep else (Path(spec).name, spec)
+def served_names(specs: list[str]) -> dict[str, str]:
+    """``PATH`` or ``NAME=PATH`` per run; two runs under one name would leave one unreachable: refused."""
+    named: dict[str, str] = {}
+    for spec in specs:
+        name, sep, path = spec.partition("=")
+        name, path = (name, path) if sep else (Path(spec).name, spec)
+        if not name or name in named:
+            raise BiofmError(f"serve: {'an empty model name' if not name else f'two runs named {name!r}'} "
+                             f"({spec}); give each its own name as NAME=PATH")
+        named[name] = path
+    return named

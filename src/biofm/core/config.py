@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
 import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from biofm.core.errors import ConfigError
+from biofm.core.yaml_safe import apply_overrides, read_yaml
 
 SPLIT_NAMES = ("random", "stratified", "scaffold", "region", "group")
 ADAPTATIONS = ("full", "lora", "probe")
@@ -44,6 +44,8 @@ class DataConfig:
     split_sizes: list[float] = field(default_factory=lambda: [0.8, 0.1, 0.1])
     split_seed: int | None = 0  # seeds random/balanced-group splits; null: deterministic largest-first scaffold split
     skip_invalid: bool = False  # skip unparseable rows (counted in metrics.json) instead of failing
+    # other columns carried into predictions.csv; clinical text carries none unless named here (they may hold PHI)
+    keep_columns: list[str] = field(default_factory=list)
     augment: bool = False  # modality augmentation during training (e.g. randomised SMILES, reverse complement)
     tta: bool = False  # average predictions over the modality's views (DNA: both strands)
     window: int | None = None  # predict longer inputs as windows of this many characters (DNA: bases)
@@ -63,6 +65,11 @@ class DataConfig:
             raise ConfigError(f"data.split_sizes: expected three fractions summing to 1, got {self.split_sizes}")
         if any(s < 0 for s in self.split_sizes):
             raise ConfigError(f"data.split_sizes: fractions must be >= 0, got {self.split_sizes}")
+        if self.split_seed is not None and self.split_seed < 0:
+            raise ConfigError(f"data.split_seed: must be >= 0 (or null), got {self.split_seed}")
+        repeated = sorted({c for c in self.label_columns if self.label_columns.count(c) > 1})
+        if repeated:
+            raise ConfigError(f"data.label_columns: {', '.join(map(repr, repeated))} listed twice")
 
 
 @dataclass
@@ -126,6 +133,12 @@ class TrainConfig:
                 raise ConfigError(f"train.{name}: must be positive, got {getattr(self, name)}")
         if not 0 <= self.warmup_ratio < 1:
             raise ConfigError(f"train.warmup_ratio: must be in [0, 1), got {self.warmup_ratio}")
+        if self.weight_decay < 0:
+            raise ConfigError(f"train.weight_decay: must be >= 0, got {self.weight_decay}")
+        if not 0 <= self.seed < 2**32:
+            raise ConfigError(f"train.seed: must be from 0 to 2**32 - 1, got {self.seed}")
+        if self.threads is not None and self.threads < 1:
+            raise ConfigError(f"train.threads: must be at least 1 (or null: all cores), got {self.threads}")
 
 
 class YamlConfig:
@@ -139,12 +152,7 @@ class YamlConfig:
     def from_file(cls, path: str | Path, overrides: list[str] | None = None):
         """Load YAML, apply ``key.path=value`` overrides, validate."""
         path = Path(path)
-        if not path.is_file():
-            raise ConfigError(f"{path}: config file not found")
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: not valid YAML ({exc})") from None
+        raw = read_yaml(path, "config file") or {}
         if not isinstance(raw, dict):
             raise ConfigError(f"{path}: expected a mapping at the top level, got {type(raw).__name__}")
         try:
@@ -227,6 +235,10 @@ class RunConfig(YamlConfig):
     self_training: SelfTrainingConfig = field(default_factory=SelfTrainingConfig)
     federated: FederatedConfig = field(default_factory=FederatedConfig)  # used by `biofm federate` only
 
+    def __post_init__(self) -> None:
+        if self.explain_examples < 0:
+            raise ConfigError(f"explain_examples: must be >= 0, got {self.explain_examples}")
+
 
 @dataclass
 class CorpusConfig:
@@ -275,7 +287,8 @@ class PretrainSchedule:
     threads: int | None = None
 
     def __post_init__(self) -> None:
-        TrainConfig(precision=self.precision, learning_rate=self.learning_rate, warmup_ratio=self.warmup_ratio)
+        TrainConfig(precision=self.precision, learning_rate=self.learning_rate, warmup_ratio=self.warmup_ratio,
+                    weight_decay=self.weight_decay, seed=self.seed, threads=self.threads)
         for name in ("steps", "batch_size", "eval_every", "save_every"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"train.{name}: must be at least 1, got {getattr(self, name)}")
@@ -297,23 +310,6 @@ class PretrainConfig(YamlConfig):
             raise ConfigError("modality: required for pretraining (e.g. molecule, dna)")
         if not self.corpus.files:
             raise ConfigError("corpus.files: list at least one unlabelled data file")
-
-
-def apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
-    """Apply ``a.b=value`` strings (values parsed as YAML) to a nested dict, returning a copy."""
-    result = yaml.safe_load(yaml.safe_dump(raw))  # deep copy of plain data
-    for item in overrides:
-        key, sep, text = item.partition("=")
-        if not sep or not key:
-            raise ConfigError(f"--set {item!r}: expected key.path=value, e.g. train.epochs=3")
-        *parents, leaf = key.strip().split(".")
-        node = result
-        for part in parents:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                raise ConfigError(f"--set {item!r}: {part!r} is not a section")
-        node[leaf] = yaml.safe_load(text) if text.strip() else None
-    return result
 
 
 def _build(cls: type, raw: Any, prefix: str) -> Any:
@@ -351,6 +347,8 @@ def _scalar(value: Any, hint: type, key: str) -> Any:
     if hint is float and isinstance(value, str):  # YAML 1.1 reads "5e-4" (no dot) as a string
         with contextlib.suppress(ValueError):
             value = float(value)
+    if hint is float and isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{key}: expected a finite number, got {value!r}")
     expected = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}[hint]
     ok = (
         (hint is bool and isinstance(value, bool))

@@ -33,3 +33,14 @@ class DataError(BiofmError):
 
 class RunFolderError(BiofmError):
     """A run folder that is missing, incomplete, or from an incompatible version."""
+
+
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    """A library's exception as one short line: its type and the first line of its message.
+
+    Why: errors from deep libraries (transformers, safetensors, RDKit) span many lines; a user is
+    promised one line that names the file, and the type is what to search for.
+    """
+    first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+    text = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -19,13 +19,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 from biofm.core import layout
 from biofm.core.config import RunConfig, YamlConfig
-from biofm.core.errors import RunFolderError
+from biofm.core.errors import ConfigError, RunFolderError
 from biofm.core.io import file_sha256, read_json, write_json, write_yaml
 from biofm.core.progress import console
+from biofm.core.yaml_safe import read_yaml
 
 T = TypeVar("T")
 
@@ -165,18 +164,27 @@ def last_checkpoint(folder: Path) -> Path | None:
 
 def read_run_config(run_dir: Path, kind: type[YamlConfig] = RunConfig) -> Any:
     """The run's resolved config, a ``RunConfig`` unless ``kind`` says otherwise (provenance stripped)."""
-    try:
-        raw = yaml.safe_load((Path(run_dir) / layout.CONFIG).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RunFolderError(f"{run_dir}: cannot read config.yaml ({exc})") from None
+    raw = dict(_raw_config(run_dir))
     raw.pop("provenance", None)
-    return kind.from_dict(raw)
+    try:
+        return kind.from_dict(raw)
+    except ConfigError as exc:
+        raise RunFolderError(f"{Path(run_dir) / layout.CONFIG}: {exc} (was it edited?)") from None
+
+
+def _raw_config(run_dir: Path) -> dict:
+    try:
+        raw = read_yaml(Path(run_dir) / layout.CONFIG, "config.yaml")
+    except ConfigError as exc:
+        raise RunFolderError(f"{run_dir}: cannot read its config ({exc})") from None
+    if not isinstance(raw, dict):
+        raise RunFolderError(f"{Path(run_dir) / layout.CONFIG}: not a biofm run config (expected a mapping)")
+    return raw
 
 
 def check_data_unchanged(run_dir: Path, data_files: list[str]) -> None:
     """Resuming on different data would silently mix two experiments; refuse instead."""
-    raw = yaml.safe_load((Path(run_dir) / layout.CONFIG).read_text(encoding="utf-8"))
-    recorded = raw.get("provenance", {}).get("data_sha256", {})
+    recorded = (_raw_config(run_dir).get("provenance") or {}).get("data_sha256", {})
     for path in data_files:
         if not Path(path).is_file():
             raise RunFolderError(f"{run_dir}: data file {path} has gone; cannot resume")

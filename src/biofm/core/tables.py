@@ -44,13 +44,24 @@ def package_path(spec: str, setting: str) -> Path:
 
 
 def check_readable(path: str | Path) -> Path:
-    """Fail early, naming the file, when it is missing, a folder, or empty."""
+    """Fail early, naming the file and what is really wrong: missing, a dangling or looping link, a
+    folder, not readable, or empty."""
     path = Path(path)
-    if not path.exists():
-        raise DataError(path, "file not found")
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise DataError(path, "is a symbolic link to a missing file" if path.is_symlink() else "file not found") \
+            from None
+    except OSError as exc:  # a symbolic-link loop, a parent folder without permission …
+        raise DataError(path, f"cannot be read ({exc.strerror or exc})") from None
     if path.is_dir():
         raise DataError(path, "is a folder, expected a data file")
-    if path.stat().st_size == 0:
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise DataError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if info.st_size == 0:
         raise DataError(path, "file is empty")
     return path
 
@@ -111,3 +122,26 @@ def require_columns(frame: pd.DataFrame, columns: list[str], path: str | Path) -
                 hint = f" (the header looks separated by {name}: use the matching file type, e.g. .csv or .tsv)"
                 break
     raise DataError(path, f"missing column(s) {', '.join(map(repr, missing))}; the file has: {found}{hint}", row=1)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells a spreadsheet will not run as formulas (CSV injection): a cell starting
+    with ``= + - @`` (or a tab / carriage return) gets a leading apostrophe, which spreadsheets hide.
+    Numbers written as text ("-1.5") are left alone; so are the numeric columns."""
+    frame = frame.copy()
+    for column in frame.select_dtypes(include="object").columns:
+        frame[column] = [_defused(v) for v in frame[column]]
+    return frame
+
+
+def _defused(value: object) -> object:
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value

@@ -44,6 +44,7 @@ class Records:
     labels: np.ndarray | None = None
     extra: pd.DataFrame | None = None  # other columns (ids, names), carried to predictions.csv
     skipped: list[Skipped] = field(default_factory=list)
+    dropped_columns: list[str] = field(default_factory=list)  # other columns the modality would not carry (PHI)
 
     def __len__(self) -> int:
         return len(self.inputs)
@@ -65,11 +66,13 @@ def read_records(
     label_columns: list[str] | None = None,
     task_kind: str | None = None,
     skip_invalid: bool = False,
+    keep_columns: list[str] | None = None,
 ) -> Records:
     """Read and validate a data file; every problem names the file and row.
 
     With ``skip_invalid`` a bad row is skipped and listed in ``Records.skipped`` instead of
-    raising; the caller reports the count.
+    raising; the caller reports the count.  ``keep_columns``: other columns to carry even where the
+    modality drops them (clinical text carries none by default: they may hold PHI).
     """
     label_columns = label_columns or []
     frame = modality.read_table(Path(path))
@@ -97,13 +100,15 @@ def read_records(
     if not inputs:
         raise DataError(path, f"no usable rows ({len(skipped)} skipped as invalid)")
     other = [c for c in frame.columns if c not in (input_column, *label_columns)]
+    extra = modality.protect_columns(frame.iloc[kept][other].reset_index(drop=True), keep_columns or [])
     return Records(
         source=str(path),
         inputs=inputs,
         rows=rows,
         labels=np.array(labels, dtype=float if task_kind == "regression" else object) if label_columns else None,
-        extra=modality.protect_columns(frame.iloc[kept][other].reset_index(drop=True)),
+        extra=extra,
         skipped=skipped,
+        dropped_columns=[c for c in other if c not in extra.columns],
     )
 
 
@@ -114,6 +119,9 @@ def _parse_input(modality: Modality, raw: object, column: str) -> str:
     if len(text) > MAX_INPUT_CHARS:
         raise InvalidInput(f"value in column {column!r} is {len(text):,} characters long (limit {MAX_INPUT_CHARS:,})")
     return modality.normalise(text)
+
+
+MAX_TARGET = 1e100  # beyond this, scaling a regression target (mean, standard deviation) overflows
 
 
 def _parse_labels(raw: list[object], columns: list[str], kind: str | None) -> list:
@@ -135,6 +143,9 @@ def _parse_label(value: object, column: str, kind: str | None) -> object:
             raise InvalidInput(f"label {column!r} is not a number: {text!r}") from None
         if not math.isfinite(number):
             raise InvalidInput(f"label {column!r} is not finite: {text!r}")
+        if abs(number) > MAX_TARGET:
+            raise InvalidInput(f"label {column!r} is {number:g}, too large to learn from (|value| > {MAX_TARGET:g}); "
+                               "rescale the column, e.g. to log10")
         return number
     return _canonical_class(text)
 

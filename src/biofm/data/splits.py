@@ -19,7 +19,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from biofm.core.config import SPLIT_NAMES, DataConfig, RunConfig
-from biofm.core.errors import ConfigError
+from biofm.core.errors import ConfigError, DataError
 from biofm.core.io import atomic_path
 from biofm.data.records import Records, read_records
 from biofm.modalities.base import Modality
@@ -137,8 +137,13 @@ def load_splits(data: DataConfig, modality: Modality) -> Splits:
         label_columns=data.label_columns,
         task_kind=data.task,
         skip_invalid=data.skip_invalid,
+        keep_columns=data.keep_columns,
     )
     full = read(data.train)
+    absent = [c for c in data.keep_columns if c not in full.extra.columns]
+    if absent:
+        raise DataError(data.train, f"data.keep_columns: no column {', '.join(map(repr, absent))} beside the input "
+                                    "and label columns", row=1)
     given = {part: read(getattr(data, part)) for part in ("val", "test") if getattr(data, part)}
     method = data.split or modality.default_split
     wanted = dict(zip(("train", "val", "test"), data.split_sizes, strict=True))

@@ -104,7 +104,23 @@ class Task:
 
     @classmethod
     def from_json(cls, data: dict) -> Task:
-        return cls(**{k: data.get(k) for k in ("kind", "columns", "classes", "mean", "std")})
+        """The task ``to_json`` wrote; an edited or foreign ``labels.json`` raises ``ValueError`` saying why."""
+        if not isinstance(data, dict):
+            raise ValueError("expected a JSON object")
+        task = cls(**{k: data.get(k) for k in ("kind", "columns", "classes", "mean", "std")})
+        if task.kind not in ("classification", "regression"):
+            raise ValueError(f"kind {task.kind!r} is neither 'classification' nor 'regression'")
+        if not isinstance(task.columns, list) or not task.columns or not all(isinstance(c, str) for c in task.columns):
+            raise ValueError("columns: expected a list of label column names")
+        if task.mode == "multiclass" and not (isinstance(task.classes, list) and len(task.classes) >= 2):
+            raise ValueError("classes: expected the list of at least two class names")
+        if task.kind == "regression":
+            for name in ("mean", "std"):
+                values = getattr(task, name)
+                if not (isinstance(values, list) and len(values) == len(task.columns)
+                        and all(isinstance(v, int | float) and np.isfinite(v) for v in values)):
+                    raise ValueError(f"{name}: expected one finite number per label column")
+        return task
 
 
 def _check_binary(records: Records, j: int, column: str) -> None:

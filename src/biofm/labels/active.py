@@ -24,6 +24,7 @@ import pandas as pd
 from biofm.core.errors import ConfigError
 from biofm.core.io import atomic_path
 from biofm.core.progress import console
+from biofm.core.tables import spreadsheet_safe
 from biofm.data.splits import load_splits
 from biofm.data.tasks import Task
 from biofm.modeling.adaptation import embed_all
@@ -170,7 +171,7 @@ def suggest(run_dir: str | Path, pool_path: str | Path, n: int, output: str | Pa
     chosen = select(strategy, n, scores, seed)
     frame = _suggestion_frame(run.task, records, scores, chosen, strategy)
     with atomic_path(Path(output)) as tmp:
-        frame.to_csv(tmp, index=False)
+        spreadsheet_safe(frame).to_csv(tmp, index=False)
     if records.skipped:
         console.print(f"[yellow]warning:[/] skipped {len(records.skipped)} invalid pool row(s): "
                       + "; ".join(f"row {s.row}: {s.reason}" for s in records.skipped[:5]))

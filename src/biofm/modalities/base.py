@@ -55,9 +55,9 @@ class Modality(Protocol):
     def normalise(self, item: str) -> str:
         """Validate and canonicalise one input; raise ``InvalidInput`` saying what is wrong."""
 
-    def protect_columns(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The file's other columns (ids, names, notes), as carried into predictions.csv: clinical text
-        de-identifies them too; molecules and DNA keep them as they are."""
+    def protect_columns(self, frame: pd.DataFrame, keep: list[str]) -> pd.DataFrame:
+        """The file's other columns (ids, names, notes) to carry into predictions.csv: clinical text keeps
+        only those named in ``keep`` (``data.keep_columns``); molecules and DNA keep them all."""
 
     def group_key(self, item: str, meta: Mapping[str, object]) -> str:
         """Key for group splits (a molecule's scaffold, a sequence's chromosome from its record id)."""

@@ -97,10 +97,14 @@ class MoleculeModality:
         return read_table(path)
 
     def normalise(self, item: str) -> str:
-        return Chem.MolToSmiles(parse_smiles(item))
+        smiles = item.strip()
+        mol = parse_smiles(smiles)
+        if any(c.isspace() for c in smiles):  # RDKit read "C C O" as "C" named "C O": a silently wrong molecule
+            raise InvalidInput(f"a SMILES has no spaces inside: {smiles!r} (several molecules? join them with '.')")
+        return Chem.MolToSmiles(mol)
 
-    def protect_columns(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return frame
+    def protect_columns(self, frame: pd.DataFrame, keep: list[str]) -> pd.DataFrame:
+        return frame  # ids, names, assay notes: nothing personal
 
     def group_key(self, item: str, meta: Mapping[str, object]) -> str:
         return MurckoScaffold.MurckoScaffoldSmiles(mol=parse_smiles(item), includeChirality=False)

@@ -20,11 +20,11 @@ from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokeniz
 
 from biofm.core import layout
 from biofm.core.config import ModelConfig
-from biofm.core.errors import ConfigError, RunFolderError
+from biofm.core.errors import ConfigError, RunFolderError, one_line
 from biofm.core.io import atomic_path
 from biofm.core.tables import package_path
 from biofm.modeling.adaptation import is_adapter
-from biofm.modeling.model import Predictor
+from biofm.modeling.model import POOLINGS, Predictor
 
 CHECKPOINT_INFO = layout.CHECKPOINT_INFO
 
@@ -50,15 +50,25 @@ def save_predictor(model: Predictor, run_dir: Path, adaptation: str = "full", ba
 
 def load_predictor(run_dir: Path) -> Predictor:
     """The trained predictor of a run folder (base + adapters for a LoRA run); a mismatch is a clear error."""
+    head = read_head(run_dir)
+    adapter = head.get("base") is not None
     try:
-        head = json.loads((run_dir / layout.HEAD).read_text())
-        adapter = head.get("base") is not None
         encoder = (load_adapter_encoder(run_dir, head["base"]) if adapter
                    else AutoModel.from_config(AutoConfig.from_pretrained(run_dir / layout.ENCODER)))
-        model = Predictor(encoder, head["n_outputs"], head["mode"], head["pooling"], head["dropout"])
-        missing, unexpected = model.load_state_dict(load_file(run_dir / layout.WEIGHTS), strict=False)
-    except (OSError, KeyError, ValueError, json.JSONDecodeError) as exc:
-        raise RunFolderError(f"{run_dir}: cannot load the model ({exc})") from None
+    except RunFolderError:
+        raise
+    except Exception as exc:  # transformers raises many types for a damaged config.json
+        raise RunFolderError(f"{run_dir / layout.ENCODER}: not a loadable encoder config ({one_line(exc)})") from None
+    model = Predictor(encoder, head["n_outputs"], head["mode"], head["pooling"], head["dropout"])
+    try:
+        weights = load_file(run_dir / layout.WEIGHTS)
+    except Exception as exc:  # safetensors raises its own type for a truncated file
+        raise RunFolderError(f"{run_dir / layout.WEIGHTS}: unreadable, truncated or not safetensors "
+                             f"({one_line(exc)}); re-train or restore the file") from None
+    try:
+        missing, unexpected = model.load_state_dict(weights, strict=False)
+    except RuntimeError as exc:  # a tensor of the wrong shape
+        raise RunFolderError(f"{run_dir / layout.WEIGHTS}: weights do not fit the model ({one_line(exc)})") from None
     if adapter:  # the encoder came from the base + adapters; the file holds the head
         missing = [k for k in missing if k.startswith("head.")]
     if missing or unexpected:
@@ -66,6 +76,30 @@ def load_predictor(run_dir: Path) -> Predictor:
             f"{run_dir}: weights do not match the model (missing {missing[:3]}, unexpected {unexpected[:3]})"
         )
     return model.eval()
+
+
+def read_head(run_dir: Path) -> dict:
+    """``head.json``, checked field by field (an edited one would fail deep inside torch otherwise)."""
+    path = run_dir / layout.HEAD
+    try:
+        head = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunFolderError(f"{path}: missing; is this a biofm run folder?") from None
+    except (OSError, ValueError) as exc:
+        raise RunFolderError(f"{path}: unreadable ({one_line(exc)})") from None
+    problems = [] if isinstance(head, dict) else ["expected a JSON object"]
+    if not problems:
+        if not (isinstance(head.get("n_outputs"), int) and head["n_outputs"] >= 1):
+            problems.append(f"n_outputs {head.get('n_outputs')!r} is not a positive integer")
+        if head.get("mode") not in ("multiclass", "multilabel", "regression"):
+            problems.append(f"mode {head.get('mode')!r} is unknown")
+        if head.get("pooling") not in POOLINGS:
+            problems.append(f"pooling {head.get('pooling')!r} is unknown")
+        if not (isinstance(head.get("dropout"), int | float) and 0 <= head["dropout"] < 1):
+            problems.append(f"dropout {head.get('dropout')!r} is not in [0, 1)")
+    if problems:
+        raise RunFolderError(f"{path}: {'; '.join(problems)}; was it edited?")
+    return head
 
 
 def save_adapter(model: Predictor, run_dir: Path) -> dict[str, torch.Tensor]:
@@ -79,8 +113,8 @@ def load_adapter_encoder(run_dir: Path, base: str) -> PeftModel:
     try:
         return PeftModel.from_pretrained(AutoModel.from_pretrained(base), str(run_dir / layout.ADAPTER))
     except (OSError, ValueError) as exc:
-        raise RunFolderError(f"{run_dir}: cannot load the LoRA adapter or its base checkpoint {base!r} ({exc}); "
-                             "the base must stay where it was when the run was trained") from None
+        raise RunFolderError(f"{run_dir}: cannot load the LoRA adapter or its base checkpoint {base!r} "
+                             f"({one_line(exc)}); the base must stay where it was when the run was trained") from None
 
 
 def pretrained_tokenizer(name_or_path: str) -> PreTrainedTokenizerBase:
@@ -88,7 +122,8 @@ def pretrained_tokenizer(name_or_path: str) -> PreTrainedTokenizerBase:
     try:
         return AutoTokenizer.from_pretrained(name_or_path)
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"model.pretrained: cannot load a tokenizer from {name_or_path!r}: {exc}") from None
+        raise ConfigError(f"model.pretrained: cannot load a tokenizer from {name_or_path!r} ({one_line(exc)})") \
+            from None
 
 
 def checkpoint_info(name_or_path: str) -> dict:
@@ -105,6 +140,20 @@ def checkpoint_info(name_or_path: str) -> dict:
         raise ConfigError(f"model.pretrained: {path} is unreadable ({exc})") from None
 
 
+def check_checkpoint_folder(spec: str, local: Path) -> None:
+    """A local checkpoint must be a folder with a HuggingFace ``config.json``; say which part is wrong.
+    A hub id (``org/name``, not a local path) is left to ``from_pretrained``."""
+    looks_local = spec.startswith(("pkg:", "/", ".", "~")) or spec.count("/") > 1 or local.exists()
+    if not looks_local:
+        return
+    if not local.exists():
+        raise ConfigError(f"model.pretrained: {spec!r}: no such checkpoint folder ({local})")
+    if not local.is_dir():
+        raise ConfigError(f"model.pretrained: {spec!r} is a file; expected a checkpoint folder")
+    if not (local / "config.json").is_file():
+        raise ConfigError(f"model.pretrained: {spec!r} is a folder but not a model checkpoint (no config.json)")
+
+
 def adopt_checkpoint(cfg: ModelConfig, modality: str) -> ModelConfig:
     """Take the tokenizer spec a biofm checkpoint was pretrained with; refuse a contradicting one.
 
@@ -114,8 +163,7 @@ def adopt_checkpoint(cfg: ModelConfig, modality: str) -> ModelConfig:
     if not cfg.pretrained:
         return cfg
     local = package_path(cfg.pretrained, "model.pretrained")
-    if cfg.pretrained.startswith("pkg:") and not local.is_dir():
-        raise ConfigError(f"model.pretrained: {cfg.pretrained!r}: no checkpoint folder at {local}")
+    check_checkpoint_folder(cfg.pretrained, local)
     pretrained = str(local.absolute()) if local.is_dir() else cfg.pretrained  # still found from another cwd
     info = checkpoint_info(pretrained)
     if info.get("modality") not in (None, modality):

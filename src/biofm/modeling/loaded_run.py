@@ -16,14 +16,15 @@ from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from biofm.core import layout
 from biofm.core.config import RunConfig
-from biofm.core.errors import RunFolderError
+from biofm.core.errors import RunFolderError, one_line
 from biofm.core.io import read_json
 from biofm.core.runfolder import check_run, read_run_config
 from biofm.data.records import Records, read_records
 from biofm.data.tasks import Task
 from biofm.modalities import Modality, get_modality
 from biofm.modeling.checkpoint import load_predictor
-from biofm.modeling.encoding import use_bf16
+from biofm.modeling.domain import read_domain
+from biofm.modeling.encoding import count_truncated, use_bf16
 from biofm.modeling.engines import engine_model
 from biofm.modeling.inference import predict_outputs, tokenizer_texts
 from biofm.modeling.model import Predictor
@@ -68,6 +69,13 @@ class LoadedRun:
             self.model.eval()
         return draws.mean(axis=0), draws.std(axis=0)
 
+    def truncated(self, inputs: list[str]) -> int:
+        """How many inputs are longer than the model reads (cut, unless ``data.window`` predicts them in pieces)."""
+        if self.config.data.window:
+            return 0
+        texts = [self.modality.tokenizer_text(x, self.config.model.tokenizer) for x in inputs]
+        return count_truncated(texts, self.tokenizer, self.config.model.max_length)
+
     def read(self, path: str | Path, with_labels: bool, skip_invalid: bool = False,
              input_column: str | None = None) -> Records:
         """Read a file with the run's columns and the same validation as in training."""
@@ -79,6 +87,7 @@ class LoadedRun:
             label_columns=data.label_columns if with_labels else [],
             task_kind=data.task,
             skip_invalid=skip_invalid,
+            keep_columns=data.keep_columns,
         )
         tokenizer_texts(self.modality, self.config.model.tokenizer, records)  # e.g. a sequence shorter than k
         return records
@@ -90,14 +99,31 @@ def load_run(run_dir: str | Path, engine: str = "torch") -> LoadedRun:
     config = read_run_config(run_dir)
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(run_dir / layout.TOKENIZER))
-    except (OSError, ValueError) as exc:
-        raise RunFolderError(f"{run_dir}: cannot load tokenizer/ ({exc})") from None
-    run = LoadedRun(run_dir, config, Task.from_json(read_json(run_dir / layout.LABELS)),
-                    get_modality(config.modality), tokenizer, load_predictor(run_dir))
+    except Exception as exc:  # tokenizers raises its own exception types for a damaged tokenizer.json
+        raise RunFolderError(f"{run_dir}: cannot load {layout.TOKENIZER}/ ({one_line(exc)})") from None
+    task = read_task(run_dir)
+    model = load_predictor(run_dir)
+    if model.mode != task.mode or model.head[-1].out_features != task.n_outputs:
+        raise RunFolderError(f"{run_dir}: {layout.HEAD} has {model.head[-1].out_features} {model.mode} outputs but "
+                             f"{layout.LABELS} describes {task.n_outputs} {task.mode} ones; were the files edited "
+                             "or copied from another run?")
+    if config.model.max_length > (getattr(model.encoder.config, "max_position_embeddings", None) or 10**9):
+        raise RunFolderError(f"{run_dir}: model.max_length {config.model.max_length} in {layout.CONFIG} is beyond "
+                             "the encoder's position table; was the config edited?")
+    run = LoadedRun(run_dir, config, task, get_modality(config.modality), tokenizer, model)
     run.calibration = read_calibration(run_dir)
+    read_domain(run_dir)  # a damaged domain.npz fails here, for every command alike
     if engine != "torch":
         run.model = engine_model(run_dir, run.model, engine)
     return run
+
+
+def read_task(run_dir: Path) -> Task:
+    """The run's ``labels.json``, checked: an edited one is refused with what is wrong in it."""
+    try:
+        return Task.from_json(read_json(run_dir / layout.LABELS))
+    except ValueError as exc:
+        raise RunFolderError(f"{run_dir / layout.LABELS}: not a biofm task ({exc}); was it edited?") from None
 
 
 def with_temperature(probs: np.ndarray, t: float) -> np.ndarray:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import torch
 import transformers
 from torch import nn
-from transformers import AutoModel, BertConfig, PreTrainedModel
+from transformers import AutoConfig, AutoModel, BertConfig, PreTrainedModel
 
 from biofm.core.config import ModelConfig
-from biofm.core.errors import ConfigError
+from biofm.core.errors import ConfigError, one_line
 
 transformers.utils.logging.disable_progress_bar()  # Rich reports progress; no tqdm bars on load/save
 
@@ -26,6 +26,7 @@ PRESETS = {
     "base": dict(hidden_size=512, num_hidden_layers=6, num_attention_heads=8, intermediate_size=2048),
 }
 POOLINGS = ("mean", "cls")
+PRESET_POSITIONS = 512  # position table of a preset trained from scratch
 
 
 def preset_config(preset: str, vocab_size: int, pad_token_id: int, dropout: float) -> BertConfig:
@@ -35,7 +36,7 @@ def preset_config(preset: str, vocab_size: int, pad_token_id: int, dropout: floa
     return BertConfig(
         vocab_size=vocab_size,
         pad_token_id=pad_token_id,
-        max_position_embeddings=512,
+        max_position_embeddings=PRESET_POSITIONS,
         hidden_dropout_prob=dropout,
         attention_probs_dropout_prob=dropout,
         **PRESETS[preset],
@@ -54,7 +55,25 @@ def pretrained_encoder(name_or_path: str) -> PreTrainedModel:
     try:
         return AutoModel.from_pretrained(name_or_path)
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"model.pretrained: cannot load {name_or_path!r}: {exc}") from None
+        raise ConfigError(f"model.pretrained: cannot load {name_or_path!r} ({one_line(exc)})") from None
+
+
+def check_max_length(cfg: ModelConfig) -> None:
+    """Before any work: ``model.max_length`` must fit the encoder's position table, or every input
+    longer than the table fails deep inside torch with a size mismatch."""
+    if cfg.pretrained:
+        try:
+            encoder = AutoConfig.from_pretrained(cfg.pretrained)
+        except (OSError, ValueError):
+            return  # not loadable here: loading the encoder says why, clearly
+        positions = getattr(encoder, "max_position_embeddings", None)
+        positions = positions - 2 if positions and encoder.model_type in ("roberta", "xlm-roberta", "camembert") \
+            else positions  # RoBERTa's table starts at position 2
+    else:
+        positions = PRESET_POSITIONS
+    if positions and cfg.max_length > positions:
+        raise ConfigError(f"model.max_length: {cfg.max_length} is beyond the encoder's {positions} positions; "
+                          f"use at most {positions} (longer inputs: data.window)")
 
 
 class Predictor(nn.Module):

@@ -7,22 +7,23 @@ characters per item, inputs validated by the same modality code as training (cle
 
 from __future__ import annotations
 
-import hmac
 import os
+import socket
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from biofm.core import layout
+from biofm.core.errors import ConfigError
 from biofm.core.io import read_json
 from biofm.modalities import InvalidInput
+from biofm.modeling.domain import nearest_similarity
 from biofm.modeling.loaded_run import LoadedRun, load_run
-from biofm.trust.domain import nearest_similarity
+from biofm.serve.guard import LOOPBACK_HOSTS, Guard
 from biofm.trust.explain import explain_one
 
 STATIC = Path(__file__).parent / "static"
@@ -37,6 +38,11 @@ class ServeLimits:
     max_chars: int = 5_000
     max_body_bytes: int = 2_000_000
     max_explain_items: int = 16  # Integrated Gradients costs ~50 forward/backward passes per item
+
+    def __post_init__(self) -> None:
+        for name in ("max_items", "max_chars", "max_body_bytes", "max_explain_items"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"--{name.replace('_', '-')}: must be at least 1, got {getattr(self, name)}")
 
 
 class PredictRequest(BaseModel):
@@ -92,20 +98,21 @@ class ServedModel:
             raise HTTPException(422, f"item {index}: {exc}") from None
 
 
-def create_app(runs: dict[str, str | Path], token: str | None = None, limits: ServeLimits | None = None) -> FastAPI:
-    """An app serving each run folder under its name; the first is also the default model."""
+def create_app(runs: dict[str, str | Path], token: str | None = None, limits: ServeLimits | None = None,
+               allowed_hosts: frozenset[str] | None = None) -> FastAPI:
+    """An app serving each run folder under its name; the first is also the default model.
+
+    ``token``: every endpoint but the page, ``/health`` and the docs needs ``Authorization: Bearer
+    <token>``.  ``allowed_hosts``: Host headers answered (``serve`` on a loopback address passes the
+    loopback names, so a web page elsewhere cannot reach the API by DNS rebinding); None: any.
+    """
+    if token is not None and not token.strip():
+        raise ConfigError("--token: an empty token would leave the API open; give a secret, or leave --token out")
     limits = limits or ServeLimits()
     models = {name: ServedModel(name, load_run(path)) for name, path in runs.items()}
     default = next(iter(models))
     app = FastAPI(title="biofm", description="Predictions from fine-tuned biomedical foundation models.")
-    auth = _auth_dependency(token)
-
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):
-        size = request.headers.get("content-length")
-        if size and size.isdigit() and int(size) > limits.max_body_bytes:
-            return JSONResponse({"detail": f"request body over {limits.max_body_bytes} bytes"}, status_code=413)
-        return await call_next(request)
+    app.add_middleware(Guard, token=token, max_body_bytes=limits.max_body_bytes, allowed_hosts=allowed_hosts)
 
     def check(body: PredictRequest) -> list[str]:
         if len(body.items) > limits.max_items:
@@ -113,6 +120,11 @@ def create_app(runs: dict[str, str | Path], token: str | None = None, limits: Se
         for i, item in enumerate(body.items):
             if len(item) > limits.max_chars:
                 raise HTTPException(413, f"item {i}: {len(item)} characters; at most {limits.max_chars}")
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise HTTPException(422, f"item {i}: not valid Unicode text (a lone surrogate at character "
+                                         f"{exc.start + 1})") from None
         return body.items
 
     def lookup(name: str) -> ServedModel:
@@ -128,23 +140,23 @@ def create_app(runs: dict[str, str | Path], token: str | None = None, limits: Se
     def health() -> dict:
         return {"status": "ok", "models": list(models)}
 
-    @app.get("/models", dependencies=[Depends(auth)])
+    @app.get("/models")
     def list_models() -> list[dict]:
         return [m.card for m in models.values()]
 
-    @app.get("/model", dependencies=[Depends(auth)])
+    @app.get("/model")
     def default_card() -> dict:
         return models[default].card
 
-    @app.get("/models/{name}", dependencies=[Depends(auth)])
+    @app.get("/models/{name}")
     def card(name: str) -> dict:
         return lookup(name).card
 
-    @app.post("/predict", dependencies=[Depends(auth)])
+    @app.post("/predict")
     def predict(body: PredictRequest) -> dict:
         return {"model": default, "results": models[default].predict(check(body))}
 
-    @app.post("/models/{name}/predict", dependencies=[Depends(auth)])
+    @app.post("/models/{name}/predict")
     def predict_with(name: str, body: PredictRequest) -> dict:
         return {"model": name, "results": lookup(name).predict(check(body))}
 
@@ -153,28 +165,15 @@ def create_app(runs: dict[str, str | Path], token: str | None = None, limits: Se
             raise HTTPException(413, f"{len(body.items)} items; at most {limits.max_explain_items} per explanation")
         return check(body)
 
-    @app.post("/explain", dependencies=[Depends(auth)])
+    @app.post("/explain")
     def explain(body: PredictRequest) -> dict:
         return {"model": default, "results": models[default].explain(check_explain(body))}
 
-    @app.post("/models/{name}/explain", dependencies=[Depends(auth)])
+    @app.post("/models/{name}/explain")
     def explain_with(name: str, body: PredictRequest) -> dict:
         return {"model": name, "results": lookup(name).explain(check_explain(body))}
 
     return app
-
-
-def _auth_dependency(token: str | None):
-    """Bearer token check (constant-time compare); no token configured means open on localhost."""
-
-    def verify(authorization: Annotated[str | None, Header()] = None) -> None:
-        if token is None:
-            return
-        given = (authorization or "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            raise HTTPException(401, "missing or wrong API token (send 'Authorization: Bearer <token>')")
-
-    return verify
 
 
 def _model_card(name: str, run: LoadedRun) -> dict:
@@ -202,5 +201,21 @@ def serve(runs: dict[str, str | Path], host: str = "127.0.0.1", port: int = 8000
     """Run the app with uvicorn until interrupted."""
     import uvicorn
 
-    token = token or os.environ.get(TOKEN_ENV) or None
-    uvicorn.run(create_app(runs, token=token, limits=limits), host=host, port=port, log_level="warning")
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"--port: expected a TCP port from 1 to 65535, got {port}")
+    if token is None:
+        token = os.environ.get(TOKEN_ENV) or None
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    app = create_app(runs, token=token, limits=limits, allowed_hosts=LOOPBACK_HOSTS if loopback else None)
+    _check_port_free(host, port)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """uvicorn reports a taken port in a log line and exits; say it as one line, before starting."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise ConfigError(f"--host {host} --port {port}: cannot listen there ({exc.strerror or exc})") from None

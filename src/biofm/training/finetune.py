@@ -46,15 +46,15 @@ from biofm.modeling.adaptation import (
 )
 from biofm.modeling.baselines import run_baseline
 from biofm.modeling.checkpoint import adopt_checkpoint, pretrained_tokenizer, save_predictor
+from biofm.modeling.domain import save_domain
 from biofm.modeling.encoding import Collator, EncodedDataset, count_truncated, use_bf16
 from biofm.modeling.inference import predict_outputs, tokenizer_texts
 from biofm.modeling.loaded_run import LoadedRun
 from biofm.modeling.metrics import compute_metrics
-from biofm.modeling.model import Predictor, build_predictor
+from biofm.modeling.model import Predictor, build_predictor, check_max_length
 from biofm.training import distributed
 from biofm.training.privacy import check_privacy
 from biofm.training.trainer import check_tracker, hf_trainer
-from biofm.trust.domain import save_domain
 from biofm.trust.explain import explain_loaded
 from biofm.trust.predictions import write_predictions
 from biofm.trust.report import write_report
@@ -136,6 +136,7 @@ def checked_config(config: RunConfig) -> RunConfig:
     so a wrong combination fails in a second, not after an hour of training."""
     cfg = resolve(config)
     cfg = replace(cfg, model=adopt_checkpoint(cfg.model, cfg.modality))
+    check_max_length(cfg.model)
     check_adaptation(cfg.model)
     check_privacy(cfg)
     check_tracker(cfg.train.track)

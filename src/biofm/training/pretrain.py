@@ -33,7 +33,7 @@ from transformers import (
 
 from biofm.core import layout
 from biofm.core.config import PretrainConfig
-from biofm.core.errors import ConfigError, DataError
+from biofm.core.errors import ConfigError, DataError, one_line
 from biofm.core.io import write_json
 from biofm.core.progress import RichProgress, console
 from biofm.core.runfolder import resume_point, resume_run, start_run
@@ -42,7 +42,7 @@ from biofm.modalities import get_modality
 from biofm.modalities.base import InvalidInput, Modality
 from biofm.modeling.checkpoint import CHECKPOINT_INFO, adopt_checkpoint, pretrained_tokenizer
 from biofm.modeling.encoding import use_bf16
-from biofm.modeling.model import preset_config
+from biofm.modeling.model import check_max_length, preset_config
 from biofm.training.model_card import write_model_card
 
 TOKENIZE_CHUNK = 256  # items tokenised per call: the fast tokenizer's per-call overhead is paid once
@@ -73,7 +73,9 @@ def resume_pretraining(out_dir: str | Path) -> PretrainResult:
 
 def _resolved(cfg: PretrainConfig) -> PretrainConfig:
     modality = get_modality(cfg.modality)
-    return replace(cfg, model=adopt_checkpoint(cfg.model, modality.name))
+    model = adopt_checkpoint(cfg.model, modality.name)
+    check_max_length(model)
+    return replace(cfg, model=model)
 
 
 def _corpus_files(cfg: PretrainConfig) -> list[str]:
@@ -143,7 +145,8 @@ def _masked_lm(cfg: PretrainConfig, tokenizer) -> transformers.PreTrainedModel:
         try:
             return AutoModelForMaskedLM.from_pretrained(cfg.model.pretrained)
         except (OSError, ValueError) as exc:
-            raise ConfigError(f"model.pretrained: cannot load {cfg.model.pretrained!r} as a masked LM: {exc}") from None
+            raise ConfigError(f"model.pretrained: cannot load {cfg.model.pretrained!r} as a masked LM "
+                              f"({one_line(exc)})") from None
     return BertForMaskedLM(preset_config(cfg.model.preset, len(tokenizer), tokenizer.pad_token_id, cfg.model.dropout))
 
 

@@ -19,13 +19,13 @@ from typing import Any
 
 import optuna
 import pandas as pd
-import yaml
 from transformers import TrainerCallback
 
 from biofm.core.config import RunConfig, apply_overrides
 from biofm.core.errors import ConfigError
 from biofm.core.io import atomic_path, write_json, write_yaml
 from biofm.core.progress import console
+from biofm.core.yaml_safe import read_yaml
 from biofm.data.datasets import resolve
 from biofm.modalities import get_modality
 from biofm.modeling.metrics import GREATER_IS_BETTER
@@ -36,10 +36,7 @@ optuna.logging.set_verbosity(optuna.logging.WARNING)
 
 def read_space(path: str | Path) -> dict[str, Any]:
     """The search space file, checked: every key must be a config key, every range well-formed."""
-    try:
-        space = yaml.safe_load(Path(path).read_text())
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read the search space ({exc})") from None
+    space = read_yaml(path, "search space file")
     if not isinstance(space, dict) or not space:
         raise ConfigError(f"{path}: expected a mapping of config keys to ranges or choices")
     for key, spec in space.items():

@@ -21,7 +21,7 @@ from biofm.core import layout
 from biofm.core.errors import ConfigError
 from biofm.core.io import atomic_path
 from biofm.data.records import read_records
-from biofm.modalities import ExplanationView
+from biofm.modalities import ExplanationView, InvalidInput
 from biofm.modeling.loaded_run import LoadedRun, load_run
 
 IG_STEPS = 50
@@ -54,8 +54,15 @@ def explain_loaded(run: LoadedRun, inputs: list[str], output_dir: str | Path, ta
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     explanations = []
+    if steps < 1:
+        raise ConfigError(f"--steps: must be at least 1, got {steps}")
     for number, item in enumerate(inputs):
-        explanation = explain_one(run, run.modality.normalise(item), target, steps)
+        try:
+            normalised = run.modality.normalise(item)
+            run.modality.tokenizer_text(normalised, run.config.model.tokenizer)  # e.g. a sequence shorter than k
+        except InvalidInput as exc:
+            raise ConfigError(f"cannot explain input {number + 1}: {exc}") from None
+        explanation = explain_one(run, normalised, target, steps)
         explanation.view = run.modality.render_explanation(
             explanation.input, np.asarray(explanation.position_scores), output_dir / f"input-{number:04d}")
         explanations.append(explanation)
@@ -66,6 +73,8 @@ def explain_loaded(run: LoadedRun, inputs: list[str], output_dir: str | Path, ta
 def explain_file(run_dir: str | Path, input_path: str | Path, output_dir: str | Path, target: str | None = None,
                  steps: int = IG_STEPS, limit: int = 100) -> list[Explanation]:
     """Explain the first ``limit`` inputs of a file read with the run's own validation."""
+    if limit < 1:
+        raise ConfigError(f"--limit: must be at least 1, got {limit}")
     run = load_run(run_dir)
     records = read_records(run.modality, input_path, input_column=run.config.data.input_column, label_columns=[],
                            task_kind=run.config.data.task, skip_invalid=True)

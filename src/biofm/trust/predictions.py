@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 
 from biofm.core.io import atomic_path
+from biofm.core.tables import spreadsheet_safe
 from biofm.data.records import Records
 from biofm.data.tasks import Task
+from biofm.modeling.domain import DomainCheck
 from biofm.trust.calibration import prediction_sets, unbounded
-from biofm.trust.domain import DomainCheck
 
 
 def prediction_frame(task: Task, records: Records, outputs: np.ndarray, calibration: dict | None = None,
@@ -69,5 +70,5 @@ def write_predictions(path: Path, task: Task, records: Records, outputs: np.ndar
     """``prediction_frame`` written atomically as CSV; returns the frame."""
     frame = prediction_frame(task, records, outputs, calibration, spread, domain, top_k)
     with atomic_path(Path(path)) as tmp:
-        frame.to_csv(tmp, index=False, float_format="%.6g")
+        spreadsheet_safe(frame).to_csv(tmp, index=False, float_format="%.6g")
     return frame

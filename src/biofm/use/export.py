@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from biofm.core import layout
-from biofm.core.errors import BiofmError, ConfigError
+from biofm.core.errors import BiofmError, ConfigError, one_line
 from biofm.core.io import atomic_path, write_json
 from biofm.data.splits import load_splits
 from biofm.modeling.encoding import predict_logits
@@ -57,7 +57,7 @@ def _export_onnx(model: torch.nn.Module, path: Path) -> None:
                                         output_names=["logits"], dynamic_shapes=shapes, dynamo=True,
                                         optimize=True, verbose=False)
         except Exception as exc:  # the exporter raises many types for unsupported operators
-            raise BiofmError(f"ONNX export failed for this model: {type(exc).__name__}: {exc}") from None
+            raise BiofmError(f"ONNX export failed for this model ({one_line(exc)})") from None
         program.save(str(tmp))
 
 

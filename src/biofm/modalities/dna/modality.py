@@ -85,8 +85,8 @@ class DnaModality:
             raise InvalidInput("empty sequence")
         return sequence
 
-    def protect_columns(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return frame
+    def protect_columns(self, frame: pd.DataFrame, keep: list[str]) -> pd.DataFrame:
+        return frame  # ids, names, assay notes: nothing personal
 
     def group_key(self, item: str, meta: Mapping[str, object]) -> str:
         """The chromosome in a ``chr1:100-300`` record id: overlapping windows never straddle splits."""
@@ -220,6 +220,9 @@ def _header_fields(header: str, path: Path, line_number: int) -> dict:
     for word in words[1:]:
         key, sep, value = word.partition("=")
         if sep:
+            if key in fields:
+                raise DataError(path, f"header field {key!r} given twice ({fields[key]!r} and {value!r})",
+                                row=line_number, unit="line")
             fields[key] = value
     return fields
 

@@ -6,6 +6,7 @@ The rules themselves live in ``deid.py``; this module only reads, scrubs and wri
 from __future__ import annotations
 
 import gzip
+import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -28,8 +29,9 @@ def deidentify_file(path: str | Path, output: str | Path, column: str | None = N
         Input and output files; the output is written beside its final name, then renamed into place,
         so a crash never leaves half a file.  A table keeps its columns and row order.
     column : str, optional
-        The table column to de-identify.  Default: every column that holds text (not only numbers).
-        A purely numeric identifier column (an MRN column) is left as it is: drop it, or name it here.
+        The table column to de-identify.  Default: every column that holds text, and every column whose
+        name says it identifies a person (``patient_name``, ``MRN``, ``DOB``, ``phone`` …), which is
+        replaced whole by its placeholder.  Other purely numeric columns (a dose, a score) stay as they are.
 
     Returns
     -------
@@ -88,13 +90,38 @@ def _scrub_table(path: Path, output: Path, column: str | None,
     if column is not None and column not in frame.columns:
         raise DataError(path, f"no column {column!r} to de-identify; the columns are {', '.join(frame.columns)}",
                         row=1)
-    columns = [column] if column is not None else [c for c in frame.columns if _holds_text(frame[c])]
+    identifying = {c: kind for c in frame.columns if (kind := identifier_kind(c))} if column is None else {}
+    columns = [column] if column is not None else \
+        [c for c in frame.columns if _holds_text(frame[c]) or c in identifying]
     for name in columns:
-        frame[name] = frame[name].map(scrub)
+        if name in identifying:  # a patient-name or MRN column is PHI whole, whatever its cells look like
+            frame[name] = [f"[{identifying[name]}]" if cell.strip() else cell for cell in frame[name]]
+        else:
+            frame[name] = frame[name].map(scrub)
     out_sep = _SEPARATORS.get(base_suffix(output), _SEPARATORS[base_suffix(path)])
     with atomic_path(output) as tmp:
         frame.to_csv(tmp, sep=out_sep, index=False, compression="gzip" if _gzipped(output) else None)
     return len(frame), columns
+
+
+# column names that say the whole column is an identifier, whatever its cells look like (a bare "48213377"
+# or "John Smith" out of context escapes the text rules); matched on the lower-cased name, words split on _ - space
+_IDENTIFIER_COLUMNS = [
+    ("NAME", re.compile(r"^(patient|person|subject|client|name|full name|first name|last name|given name|family name|"
+                        r"middle name|surname|maiden name|patient name|next of kin|guardian|physician|doctor)$")),
+    ("ID", re.compile(r"^(patient )?(mrn|ssn|nhs( number)?|mr (number|no)|medical record( number)?|record number|"
+                      r"insurance( number| id)?|account( number)?|patient id|subject id|national id|passport)$")),
+    ("PHONE", re.compile(r"^(phone|telephone|tel|mobile|cell|fax|contact number)( number)?$")),
+    ("EMAIL", re.compile(r"^(e ?mail|email address)$")),
+    ("DATE", re.compile(r"^(dob|date of birth|birth ?date|birthday|admission date|discharge date|date of death)$")),
+    ("ADDRESS", re.compile(r"^(address|street|home address|zip|zip code|post ?code|postal code|city)$")),
+]
+
+
+def identifier_kind(column: str) -> str | None:
+    """The PHI kind a column's name announces (``patient_name`` → NAME, ``MRN`` → ID), or None."""
+    name = " ".join(re.split(r"[_\-\s.]+", column.strip().lower())).strip()
+    return next((kind for kind, pattern in _IDENTIFIER_COLUMNS if pattern.match(name)), None)
 
 
 def _read_strings(path: Path) -> pd.DataFrame:

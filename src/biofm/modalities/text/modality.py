@@ -55,15 +55,14 @@ class TextModality:
         if not text:
             raise InvalidInput("empty text")
         if _NUMBER_ONLY.fullmatch(text):  # quoting a number is safe: it was not a text to de-identify
-            raise InvalidInput(f"a number ({text[:20]!r}), not a text: is data.input_column the text column?")
+            raise InvalidInput("a number, not a text (not shown: it may be an identifier): is data.input_column "
+                               "the text column?")
         return deidentify(text)
 
-    def protect_columns(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """A patient-name or MRN column must not reach predictions.csv any more than the note itself."""
-        frame = frame.copy()
-        for column in frame.columns:
-            frame[column] = [deidentify(v) if isinstance(v, str) else v for v in frame[column]]
-        return frame
+    def protect_columns(self, frame: pd.DataFrame, keep: list[str]) -> pd.DataFrame:
+        """Only the columns the user named in ``data.keep_columns``: a patient-name, MRN or date-of-birth
+        column beside a note is PHI the rules may not recognise out of context, so none is carried by default."""
+        return frame[[c for c in frame.columns if c in keep]].copy()
 
     def group_key(self, item: str, meta: Mapping[str, object]) -> str:
         """The text itself, case-folded: identical notes never straddle train and test."""

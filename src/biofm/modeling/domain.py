@@ -15,6 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from biofm.core import layout
+from biofm.core.errors import RunFolderError
 from biofm.core.io import atomic_path
 from biofm.modalities import Modality
 
@@ -42,13 +43,29 @@ def save_domain(modality: Modality, train_inputs: list[str], run_dir: Path) -> N
                             threshold=modality.out_of_domain_below)
 
 
+def read_domain(run_dir: Path) -> tuple[np.ndarray, float | None] | None:
+    """The stored training features (unpacked) and threshold; None where the run stores no domain.
+    A ``domain.npz`` that is not one biofm wrote is a ``RunFolderError`` naming it."""
+    path = Path(run_dir) / DOMAIN_FILE
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            bits, width = stored["bits"], int(stored["width"])
+            threshold = float(stored["threshold"]) if "threshold" in stored else None
+        features = np.unpackbits(bits, axis=1)[:, :width]
+    except Exception as exc:  # numpy and zipfile raise many types for a damaged archive
+        raise RunFolderError(f"{path}: not a biofm applicability-domain file ({type(exc).__name__}); "
+                             "delete it (predictions then have no domain column) or re-train") from None
+    return features, threshold
+
+
 def nearest_similarity(modality: Modality, run_dir: Path, items: list[str]) -> DomainCheck | None:
     """Each item's similarity to the nearest training input; None where the run stores no domain."""
-    path = Path(run_dir) / DOMAIN_FILE
-    if not path.is_file() or not items:
+    stored = read_domain(run_dir) if items else None
+    if stored is None:
         return None
-    stored = np.load(path)
-    train = np.unpackbits(stored["bits"], axis=1)[:, : int(stored["width"])].astype(np.float32)
+    train = stored[0].astype(np.float32)
     query = modality.domain_features(items).astype(np.float32)
     best = np.zeros(len(items), dtype=np.float32)
     for start in range(0, len(train), 4096):  # bounded memory for large training sets
@@ -56,5 +73,4 @@ def nearest_similarity(modality: Modality, run_dir: Path, items: list[str]) -> D
         common = query @ block.T
         union = query.sum(1, keepdims=True) + block.sum(1) - common
         best = np.maximum(best, (common / np.maximum(union, 1.0)).max(axis=1))
-    threshold = float(stored["threshold"]) if "threshold" in stored else modality.out_of_domain_below
-    return DomainCheck(best, threshold)
+    return DomainCheck(best, stored[1] if stored[1] is not None else modality.out_of_domain_below)

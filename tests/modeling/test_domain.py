@@ -4,7 +4,7 @@ import numpy as np
 
 from biofm.data.records import read_records
 from biofm.modalities import get_modality
-from biofm.trust.domain import nearest_similarity
+from biofm.modeling.domain import nearest_similarity
 from biofm.use.predict import predict
 
 
