@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # Nothing downloads at run time: every model and dataset is local.
 OFFLINE := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1
 
-.PHONY: venv demo test bench lint clean browser pretrain
+.PHONY: venv demo test bench lint clean browser pretrain peers
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,7 +33,18 @@ browser:
 	  { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) \
 	    || echo "note: chromium/chromedriver not installed; the browser test will be skipped"; }
 
-bench: venv
+# Chemprop v2, the peer every molecular table shows: its own environment, since it pins another RDKit release.
+peers:
+	test -x .venv-peers/bin/chemprop || { $(PYTHON) -m venv .venv-peers && .venv-peers/bin/pip install -q torch==2.13.0 \
+	  && .venv-peers/bin/pip install -q chemprop==2.3.1; }
+
+bench: venv peers
+	# honest yardsticks: every classical candidate, the one validation chose, the model, Chemprop; 3 seeds
+	$(OFFLINE) $(PY) benchmarks/yardsticks.py --out runs/bench/yardsticks --seeds 0 1 2 --peers \
+		--case b3db-seeded=configs/b3db.yaml --case "b3db-deterministic=configs/b3db.yaml:data.split_seed=null" \
+		--case solubility=configs/solubility.yaml
+	$(OFFLINE) $(PY) benchmarks/yardsticks.py --out runs/bench/yardsticks-other --seeds 0 1 2 \
+		--case tf_binding=configs/tf_binding.yaml --case drug_reviews=configs/drug_reviews.yaml
 	$(PY) -m pip install -q --no-deps molsets  # the pretraining corpus, for the memory/throughput check
 	# fine-tuned smiles-mini vs the same architecture from scratch vs ECFP4 + RF, 3 seeds, same splits
 	$(OFFLINE) $(PY) benchmarks/finetune.py --out runs/bench --configs configs/b3db.yaml --seeds 0 1 2 \
@@ -88,4 +99,4 @@ lint: venv
 	$(VENV)/bin/ruff check src tests benchmarks scripts
 
 clean:
-	rm -rf runs .pytest_cache
+	rm -rf runs .pytest_cache .venv-peers

@@ -71,6 +71,8 @@ def test_augmenting_keeps_a_valid_input_of_the_same_group(registered):
         assert modality.normalise(variant)  # still a valid input
         if modality.name == "molecule":  # label-preserving: the same molecule in another atom order
             assert modality.normalise(variant) == item
+        perturbed = modality.perturbations(item, np.random.default_rng(i))
+        assert perturbed and all(isinstance(text, str) and text for text in perturbed.values())
 
 
 def test_views_and_windows_are_valid_inputs_that_cover_the_item(registered):
@@ -98,8 +100,9 @@ def test_domain_baseline_metric_and_groups(registered):
     if features is not None:
         assert features.shape[0] == 5 and set(np.unique(features)) <= {0, 1}
     for kind in ("classification", "regression"):
-        name, estimator = modality.baseline(kind, seed=0)
-        assert name and isinstance(estimator, BaseEstimator)
+        candidates = modality.baselines(kind, seed=0)
+        assert candidates and all(name and isinstance(estimator, BaseEstimator) for name, estimator in
+                                  candidates.values())
         assert modality.primary_metric(kind) in GREATER_IS_BETTER
     try:  # a group key may need the record's metadata (DNA: the region in its id); asking without it is an error
         keys = [modality.group_key(x, {}) for x in inputs[:5]]

@@ -108,9 +108,9 @@ def test_baseline_and_csv_input(tmp_path):
     path.write_text("sequence,y\nACGTACGTAC,1\nTTTTGGGGCC,0\n")
     records = read_records(dna, path, "sequence", ["y"], "classification")
     assert records.inputs[0] == "ACGTACGTAC"
-    name, model = dna.baseline("classification", seed=0)
-    model.fit(["ACGTACGTAC" * 3, "TTTTGGGGCC" * 3], [1, 0])
-    assert "6-mer" in name and model.predict(["ACGTACGTAC" * 2])[0] == 1
+    for name, model in dna.baselines("classification", seed=0).values():
+        model.fit(["ACGTACGTAC" * 3, "TTTTGGGGCC" * 3], [1, 0])
+        assert "6-mer" in name and model.predict(["ACGTACGTAC" * 2])[0] == 1
 
 
 def test_normalise_rejects_empty():

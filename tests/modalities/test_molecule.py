@@ -78,6 +78,9 @@ def test_reads_sdf(tmp_path):
 
 
 def test_baseline_fits_on_smiles():
-    name, model = molecule.baseline("classification", seed=0)
-    model.fit(["CCO", "CCN", "c1ccccc1", "c1ccncc1"], [0, 0, 1, 1])
-    assert "ECFP4" in name and model.predict_proba(["c1ccccc1"]).shape == (1, 2)
+    candidates = molecule.baselines("classification", seed=0)
+    assert set(candidates) == {"ecfp4_rf", "rdkit2d_rf", "ecfp4_rdkit2d_rf"}
+    for name, model in candidates.values():
+        model.fit(["CCO", "CCN", "c1ccccc1", "c1ccncc1"], [0, 0, 1, 1])
+        assert "forest" in name and model.predict_proba(["c1ccccc1"]).shape == (1, 2)
+    assert "ECFP4" in candidates["ecfp4_rf"][0] and "RDKit 2D" in candidates["rdkit2d_rf"][0]

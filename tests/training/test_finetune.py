@@ -65,7 +65,7 @@ def test_run_folder_is_complete(trained_run):
     report = (trained_run / "report.html").read_text()
     for figure in ("learning curves", "confusion matrix", "reliability diagram", "ROC and PR curves"):
         assert f'alt="{figure}' in report
-    assert report.count("data:image/png;base64,") >= 4 and "ECFP4-2048 + random forest" in report
+    assert report.count("data:image/png;base64,") >= 4 and "ECFP4 counts + random forest" in report
 
 
 def test_same_seed_same_metrics(tmp_path):

@@ -20,6 +20,7 @@ from rich.table import Table
 from biofm.core.config import RunConfig
 from biofm.core.errors import BiofmError
 from biofm.core.progress import console
+from biofm.trust.significance import verdict_line
 
 ENGINE_HELP = "torch, or an exported graph: onnx / onnx-int8 (see `biofm export`)."
 app = typer.Typer(help="Adapt foundation models to molecules, DNA and clinical text.", no_args_is_help=True,
@@ -85,15 +86,17 @@ def show_metrics(metrics: dict, splits: tuple[str, ...] = ("val", "test")) -> No
     """A table of the model's metrics per split, with the baseline's beside them."""
     parts = [p for p in splits if isinstance(metrics.get(p), dict)]
     baseline = metrics.get("baseline", {})
-    columns = [f"model {p}" for p in parts] + [f"baseline {p}" for p in ("val", "test") if p in baseline]
+    columns = [f"model {p}" for p in parts] + [f"baseline {p}" for p in parts if p in baseline]
     table = Table("metric", *columns, title=baseline.get("name") and f"baseline: {baseline['name']}")
     keys = next((list(metrics[p]) for p in parts), [])
     for key in keys:
         if key == "per_task":
             continue
-        values = [metrics[p].get(key) for p in parts] + [baseline[p].get(key) for p in ("val", "test") if p in baseline]
+        values = [metrics[p].get(key) for p in parts] + [baseline[p].get(key) for p in parts if p in baseline]
         style = "bold" if key == metrics.get("primary_metric") else None
         table.add_row(key, *("—" if v is None else f"{v:.4f}" for v in values), style=style)
     console.print(table)
     for note in metrics.get("warnings", []) + baseline.get("warnings", []):
         console.print(f"[yellow]warning:[/] {note}")
+    if metrics.get("verdict"):
+        console.print(verdict_line(metrics["verdict"], baseline.get("name", "baseline")), highlight=False)

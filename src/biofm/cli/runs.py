@@ -76,12 +76,23 @@ def evaluate(
     data: Annotated[Path, typer.Option(help="Labelled file with the run's columns.")],
     skip_invalid: Annotated[bool, typer.Option(help="Skip invalid rows (counted) instead of failing.")] = False,
     engine: Annotated[str, typer.Option(help=ENGINE_HELP)] = "torch",
+    robustness: Annotated[bool, typer.Option(help="Also score the inputs under the modality's meaning-preserving "
+                                                  "perturbations (randomised SMILES, reverse complement, typos …).")]
+    = False,
 ) -> None:
     """Metrics of a trained run on a labelled file (saved under RUN_DIR/evaluations/)."""
 
-    result = run_evaluation(run_dir, data, skip_invalid=skip_invalid, engine=engine)
-    show_metrics({"primary_metric": None, data.name: result["metrics"], "warnings": result["warnings"]},
-                 splits=(data.name,))
+    result = run_evaluation(run_dir, data, skip_invalid=skip_invalid, engine=engine, robust=robustness)
+    baseline = {"name": result["baseline"]["name"], data.name: result["baseline"]["metrics"]} \
+        if "baseline" in result else {}
+    show_metrics({"primary_metric": None, data.name: result["metrics"], "warnings": result["warnings"],
+                  "baseline": baseline, "verdict": result.get("verdict")}, splits=(data.name,))
+    primary = result["primary_metric"]
+    for name, found in result.get("robustness", {}).items():
+        change = f"{found['flipped']:.1%} of predictions flip" if "flipped" in found else \
+            f"mean |change| {found['mean_abs_change']:.4f}"
+        value = found["metrics"].get(primary)
+        console.print(f"under {name}: {primary} {'n/a' if value is None else f'{value:.4f}'} · {change}")
     console.print(f"{result['n']} rows evaluated, {result['skipped_rows']} skipped")
 
 
@@ -97,11 +108,13 @@ def predict(
     engine: Annotated[str, typer.Option(help=ENGINE_HELP)] = "torch",
     mc_samples: Annotated[int, typer.Option(help="Monte-Carlo dropout passes; adds a *_std column per output.")] = 0,
     top_k: Annotated[int, typer.Option(help="Add the k most probable classes per row (top1, top1_prob, …).")] = 0,
+    baseline: Annotated[bool, typer.Option(help="Add the run's classical baseline's outputs (baseline_* columns).")]
+    = False,
 ) -> None:
     """Predict new inputs with a trained run; writes probabilities or values per row."""
 
     frame = run_prediction(run_dir, input, output, skip_invalid=skip_invalid, input_column=input_column,
-                           engine=engine, mc_samples=mc_samples, top_k=top_k)
+                           engine=engine, mc_samples=mc_samples, top_k=top_k, baseline=baseline)
     if show:
         table = Table(*map(str, frame.columns))
         for row in frame.head(50).itertuples(index=False):

@@ -46,6 +46,8 @@ class DataConfig:
     skip_invalid: bool = False  # skip unparseable rows (counted in metrics.json) instead of failing
     # other columns carried into predictions.csv; clinical text carries none unless named here (they may hold PHI)
     keep_columns: list[str] = field(default_factory=list)
+    # columns whose groups (sex, site, series …) get their own test metrics in metrics.json and the report
+    group_columns: list[str] = field(default_factory=list)
     augment: bool = False  # modality augmentation during training (e.g. randomised SMILES, reverse complement)
     tta: bool = False  # average predictions over the modality's views (DNA: both strands)
     window: int | None = None  # predict longer inputs as windows of this many characters (DNA: bases)
@@ -230,7 +232,9 @@ class RunConfig(YamlConfig):
     data: DataConfig = field(default_factory=DataConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
-    baseline: bool = True  # fit the modality's classical baseline on the same split
+    # fit the modality's classical baselines on the same split and keep the best on validation;
+    # a key pins one (e.g. rdkit2d_rf: see each modality's ``baselines``); false: none
+    baseline: bool | str = True
     explain_examples: int = 3  # test inputs explained (Integrated Gradients) for report.html; 0: none
     self_training: SelfTrainingConfig = field(default_factory=SelfTrainingConfig)
     federated: FederatedConfig = field(default_factory=FederatedConfig)  # used by `biofm federate` only
@@ -332,8 +336,11 @@ def _coerce(value: Any, hint: Any, key: str) -> Any:
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         if value is None and type(None) in args:
             return None
-        inner = next(a for a in args if a is not type(None))
-        return _coerce(value, inner, key)
+        options = [a for a in args if a is not type(None)]
+        for option in options[:-1]:  # the first type the value fits (``bool | str``: true, or a key)
+            with contextlib.suppress(ConfigError):
+                return _coerce(value, option, key)
+        return _coerce(value, options[-1], key)
     if typing.get_origin(hint) is list:
         if not isinstance(value, list):
             value = [value] if isinstance(value, str | int | float) else value

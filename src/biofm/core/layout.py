@@ -18,6 +18,7 @@ contract between them.  Written by ``biofm train`` (and ``federate``), in the or
 ``predictions.csv``          test-set predictions
 ``metrics.json``             val/test metrics, baseline, data summary, timings
 ``domain.npz``               training-set features for the applicability domain
+``baseline.skops``           the classical baseline chosen on validation, fitted (skops, not pickle)
 ``explanations/``            explained test examples (``explanations.jsonl``, pictures)
 ``history.json``             the Trainer's log history (learning curves)
 ``report.html``              the self-contained report
@@ -47,6 +48,7 @@ SPLITS = "splits.json"
 PREDICTIONS = "predictions.csv"
 METRICS = "metrics.json"
 DOMAIN = "domain.npz"
+BASELINE = "baseline.skops"  # the chosen classical baseline, fitted (skops: no pickle)
 EXPLANATIONS = "explanations"
 EXPLANATIONS_FILE = "explanations.jsonl"  # one JSON explanation per line, inside any explanations folder
 HISTORY = "history.json"
@@ -63,7 +65,7 @@ ADD_ONS = ("teacher", "self_training", "federated", "tensorboard", "mlruns")
 HF_FILES = ("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
             "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt", "added_tokens.json")
 WRITTEN = (STATE, LOCK, CONFIG, CHECKPOINTS, ENCODER, HEAD, WEIGHTS, ADAPTER, TOKENIZER, LABELS, SPLITS, PREDICTIONS,
-           METRICS, DOMAIN, EXPLANATIONS, HISTORY, REPORT, CALIBRATION, EXPORT, EVALUATIONS, CHECKPOINT_INFO,
+           METRICS, DOMAIN, BASELINE, EXPLANATIONS, HISTORY, REPORT, CALIBRATION, EXPORT, EVALUATIONS, CHECKPOINT_INFO,
            MODEL_CARD, LOSS_CURVE, *ADD_ONS, *HF_FILES)
 
 

@@ -137,14 +137,16 @@ def load_splits(data: DataConfig, modality: Modality) -> Splits:
         label_columns=data.label_columns,
         task_kind=data.task,
         skip_invalid=data.skip_invalid,
-        keep_columns=data.keep_columns,
+        keep_columns=[*data.keep_columns, *data.group_columns],
     )
     full = read(data.train)
-    absent = [c for c in data.keep_columns if c not in full.extra.columns]
-    if absent:
-        raise DataError(data.train, f"data.keep_columns: no column {', '.join(map(repr, absent))} beside the input "
-                                    "and label columns", row=1)
     given = {part: read(getattr(data, part)) for part in ("val", "test") if getattr(data, part)}
+    for records in (full, *given.values()):
+        for setting, columns in (("keep_columns", data.keep_columns), ("group_columns", data.group_columns)):
+            absent = [c for c in columns if c not in records.extra.columns]
+            if absent:
+                raise DataError(records.source, f"data.{setting}: no column {', '.join(map(repr, absent))} beside "
+                                                "the input and label columns", row=1)
     method = data.split or modality.default_split
     wanted = dict(zip(("train", "val", "test"), data.split_sizes, strict=True))
     for part in given:  # a given file replaces that share of the split

@@ -91,8 +91,14 @@ class Modality(Protocol):
     def augment(self, item: str, rng: np.random.Generator) -> str:
         """A label-preserving variant of ``item`` (identity where none applies)."""
 
-    def baseline(self, task_kind: str, seed: int) -> tuple[str, BaseEstimator]:
-        """The field's classical baseline: a name and an unfitted scikit-learn estimator on raw inputs."""
+    def perturbations(self, item: str, rng: np.random.Generator) -> dict[str, str]:
+        """Meaning-preserving rewrites of ``item`` by name, for ``evaluate --robustness`` (does the prediction
+        survive what real inputs go through?)."""
+
+    def baselines(self, task_kind: str, seed: int) -> dict[str, tuple[str, BaseEstimator]]:
+        """The classical models a careful practitioner of the field would fit in a minute, by key:
+        a description and an unfitted scikit-learn estimator on raw inputs.  The run fits them all
+        and keeps the best on validation (``baseline: KEY`` in the config pins one)."""
 
     def primary_metric(self, task_kind: str) -> str:
         """The metric that selects the best checkpoint and heads every summary."""

@@ -44,7 +44,7 @@ from biofm.modeling.adaptation import (
     stack_features,
     trainable_fraction,
 )
-from biofm.modeling.baselines import run_baseline
+from biofm.modeling.baselines import check_baseline_choice, run_baselines, save_baseline
 from biofm.modeling.checkpoint import adopt_checkpoint, pretrained_tokenizer, save_predictor
 from biofm.modeling.domain import save_domain
 from biofm.modeling.encoding import Collator, EncodedDataset, count_truncated, use_bf16
@@ -58,6 +58,8 @@ from biofm.training.trainer import check_tracker, hf_trainer
 from biofm.trust.explain import explain_loaded
 from biofm.trust.predictions import write_predictions
 from biofm.trust.report import write_report
+from biofm.trust.significance import paired_bootstrap
+from biofm.trust.subgroups import subgroup_metrics
 
 transformers.logging.set_verbosity_error()
 logging.getLogger("transformers").setLevel(logging.ERROR)
@@ -138,6 +140,7 @@ def checked_config(config: RunConfig) -> RunConfig:
     cfg = replace(cfg, model=adopt_checkpoint(cfg.model, cfg.modality))
     check_max_length(cfg.model)
     check_adaptation(cfg.model)
+    check_baseline_choice(get_modality(cfg.modality), cfg.data.task, cfg.baseline)
     check_privacy(cfg)
     check_tracker(cfg.train.track)
     return cfg
@@ -227,9 +230,7 @@ def conclude(cfg: RunConfig, run_dir: Path, s: Setup, bf16: bool, history: list[
         outputs[part] = predict_outputs(model, s.tokenizer, s.task, s.modality, cfg, records.inputs, bf16)
         metrics[part], notes = compute_metrics(s.task, s.task.encode(records), outputs[part])
         metrics["warnings"] += [f"{part}: {n}" for n in notes]
-    if cfg.baseline:
-        console.print("fitting the classical baseline on the same split …")
-        metrics["baseline"] = run_baseline(s.modality, s.task, s.splits, cfg.train.seed)
+    metrics.update(_yardstick(cfg, run_dir, s, outputs["test"]))
     metrics["data"] = _data_summary(cfg, s.splits, s.texts, s.tokenizer)
     metrics["seconds"] = seconds
     metrics.update(extra)
@@ -242,6 +243,25 @@ def conclude(cfg: RunConfig, run_dir: Path, s: Setup, bf16: bool, history: list[
     write_json(run_dir / layout.HISTORY, history)
     write_report(run_dir)
     return metrics
+
+
+def _yardstick(cfg: RunConfig, run_dir: Path, s: Setup, test_outputs: np.ndarray) -> dict:
+    """The classical baseline (chosen on validation, saved with the run), the paired-bootstrap verdict of
+    model vs baseline on test, and metrics per group of ``data.group_columns``."""
+    found: dict = {}
+    theirs = None
+    if cfg.baseline:
+        pin = cfg.baseline if isinstance(cfg.baseline, str) else None
+        yardstick = run_baselines(s.modality, s.task, s.splits, cfg.train.seed, s.primary, pin)
+        save_baseline(run_dir, yardstick)
+        theirs = yardstick.test_outputs
+        found["baseline"] = yardstick.summary
+        found["verdict"] = paired_bootstrap(s.task, s.task.encode(s.splits.test), test_outputs, theirs, s.primary,
+                                            seed=cfg.train.seed)
+    if cfg.data.group_columns:
+        found["groups"] = subgroup_metrics(s.task, s.splits.test, test_outputs, theirs, cfg.data.group_columns,
+                                           s.primary)
+    return found
 
 
 def _explain_examples(cfg: RunConfig, run_dir: Path, model, tokenizer, task: Task, modality, inputs: list[str],

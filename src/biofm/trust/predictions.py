@@ -17,7 +17,7 @@ from biofm.trust.calibration import prediction_sets, unbounded
 
 def prediction_frame(task: Task, records: Records, outputs: np.ndarray, calibration: dict | None = None,
                      spread: np.ndarray | None = None, domain: DomainCheck | None = None,
-                     top_k: int = 0) -> pd.DataFrame:
+                     top_k: int = 0, baseline: np.ndarray | None = None) -> pd.DataFrame:
     """Source row, extra columns (ids, names), the normalised input, true labels if any, outputs,
     and — once the run is calibrated — a conformal prediction set or interval per row; with
     ``top_k`` the k most probable classes as ``top1``, ``top1_prob``, … (a ranked differential)."""
@@ -33,6 +33,8 @@ def prediction_frame(task: Task, records: Records, outputs: np.ndarray, calibrat
         columns[name] = outputs[:, j]
         if spread is not None:
             columns[f"{name}_std"] = spread[:, j]
+    if baseline is not None:  # the run's classical baseline beside the model, same layout
+        columns.update({f"baseline_{name}": baseline[:, j] for j, name in enumerate(task.output_names())})
     frame = pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
     if task.mode == "multiclass":
         frame["predicted"] = [task.classes[i] for i in outputs.argmax(axis=1)]
@@ -66,9 +68,10 @@ def _add_conformal(frame: pd.DataFrame, task: Task, outputs: np.ndarray, calibra
 
 def write_predictions(path: Path, task: Task, records: Records, outputs: np.ndarray,
                       calibration: dict | None = None, spread: np.ndarray | None = None,
-                      domain: DomainCheck | None = None, top_k: int = 0) -> pd.DataFrame:
+                      domain: DomainCheck | None = None, top_k: int = 0,
+                      baseline: np.ndarray | None = None) -> pd.DataFrame:
     """``prediction_frame`` written atomically as CSV; returns the frame."""
-    frame = prediction_frame(task, records, outputs, calibration, spread, domain, top_k)
+    frame = prediction_frame(task, records, outputs, calibration, spread, domain, top_k, baseline)
     with atomic_path(Path(path)) as tmp:
         spreadsheet_safe(frame).to_csv(tmp, index=False, float_format="%.6g")
     return frame

@@ -26,6 +26,7 @@ from sklearn.metrics import confusion_matrix, precision_recall_curve, roc_curve
 from biofm.core import layout
 from biofm.core.io import atomic_path, read_json
 from biofm.data.tasks import Task
+from biofm.trust.significance import verdict_line
 
 MATRIX_CLASSES = 12  # above this, confusions are listed and ROC/PR micro-averaged instead of drawn per class
 
@@ -37,6 +38,7 @@ td,th{padding:.3rem .8rem;border-bottom:1px solid #e3e8ee;text-align:right}
 th:first-child,td:first-child{text-align:left}
 .grid{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start} .grid img{max-width:100%;height:auto}
 .note{background:#fff7e0;border-left:4px solid #e0a800;padding:.4rem .8rem} code{font-size:90%}
+.verdict{background:#eef4fb;border-left:4px solid #2f6fb3;padding:.4rem .8rem}
 """
 
 
@@ -55,6 +57,7 @@ def write_report(run_dir: str | Path) -> Path:
         _section("Learning curves", [_learning_curves(history, metrics.get("primary_metric"))]),
         _section("Test set", _test_plots(task, predictions)),
         _data_section(metrics, task, predictions),
+        _groups_section(metrics),
         _examples(task, predictions),
         _explained(run_dir),
         _calibration_section(run_dir),
@@ -75,7 +78,16 @@ def _header(run_dir: Path, config: dict, metrics: dict) -> str:
     return (f"<h1>{html.escape(run_dir.name)}</h1><p class=sub>{config['modality']} · {data['task']} of "
             f"{', '.join(data['label_columns'])} · data <b>{html.escape(source)}</b>, {data['split']} split · "
             f"encoder {html.escape(encoder)} · training {metrics['seconds']['train']} s, "
-            f"{metrics.get('epochs_run', '?')} epochs</p><p class=sub><small>{html.escape(versions)}</small></p>")
+            f"{metrics.get('epochs_run', '?')} epochs</p>{_verdict(metrics)}"
+            f"<p class=sub><small>{html.escape(versions)}</small></p>")
+
+
+def _verdict(metrics: dict) -> str:
+    """The headline: is the model better than the strongest classical baseline, beyond test-set noise?"""
+    if not metrics.get("verdict"):
+        return ""
+    line = verdict_line(metrics["verdict"], (metrics.get("baseline") or {}).get("name", "baseline"))
+    return f"<p class=verdict><b>{html.escape(line)}</b></p>"
 
 
 def _metric_table(metrics: dict) -> str:
@@ -89,10 +101,25 @@ def _metric_table(metrics: dict) -> str:
         for k in keys
     )
     head = "".join(f"<th>{name}</th>" for name, _ in columns)
-    caption = f"<p class=sub>Baseline: {html.escape(baseline['name'])}, fitted on the same split.</p>" \
+    caption = _baseline_caption(baseline) if baseline else None
+    caption = caption or f"<p class=sub>Baseline: {html.escape(baseline['name'])}, fitted on the same split.</p>" \
         if baseline else "<p class=note>No baseline in this run (--no-baseline).</p>"
     notes = "".join(f"<p class=note>{html.escape(w)}</p>" for w in metrics.get("warnings", []))
     return f"<h2>Metrics</h2>{caption}<table><tr><th>metric</th>{head}</tr>{rows}</table>{notes}"
+
+
+def _baseline_caption(baseline: dict) -> str | None:
+    """Which baseline, how it was chosen, and every candidate's validation and test figures."""
+    candidates = baseline.get("candidates")
+    if not candidates:
+        return None
+    metric = baseline.get("chosen_on", "").removeprefix("validation ")
+    rows = "".join(f"<tr><td>{'<b>' if key == baseline.get('key') else ''}{html.escape(c['name'])}</td>"
+                   f"<td>{_fmt(c['val'].get(metric))}</td><td>{_fmt(c['test'].get(metric))}</td>"
+                   f"<td>{c['seconds']}</td></tr>" for key, c in candidates.items())
+    return (f"<p class=sub>Baseline: <b>{html.escape(baseline['name'])}</b>, fitted on the same split and chosen "
+            f"by {html.escape(baseline.get('chosen_on', 'validation'))} among:</p><table><tr><th>candidate</th>"
+            f"<th>val {html.escape(metric)}</th><th>test {html.escape(metric)}</th><th>seconds</th></tr>{rows}</table>")
 
 
 def _learning_curves(history: list[dict], primary: str | None) -> str:
@@ -207,6 +234,23 @@ def _data_section(metrics: dict, task: Task, frame: pd.DataFrame) -> str:
                  f"{len(counts)} classes, {counts.min()}–{counts.max()} items each")
         rows += f"<tr><td>test labels</td><td>{html.escape(shown)}</td></tr>"
     return f"<h2>Data</h2><table>{rows}</table>"
+
+
+def _groups_section(metrics: dict) -> str:
+    """Test metrics per group of each ``data.group_columns`` column, model beside baseline."""
+    groups = metrics.get("groups")
+    if not groups:
+        return ""
+    tables = []
+    for column, found in groups.items():
+        rows = "".join(f"<tr><td>{html.escape(g['group'])}{' <small>(small)</small>' if g['small'] else ''}</td>"
+                       f"<td>{g['n']}</td><td>{_fmt(g['model'])}</td><td>{_fmt(g['baseline'])}</td></tr>"
+                       for g in found["groups"])
+        tables.append(f"<p class=sub>by <b>{html.escape(column)}</b> (test {html.escape(found['metric'])}; smallest "
+                      f"group: {html.escape(found['smallest'])})</p><table><tr><th>group</th><th>n</th><th>model</th>"
+                      f"<th>baseline</th></tr>{rows}</table>")
+    return ("<h2>For whom does it work?</h2><p class=note>Groups under 30 test items are marked small: their "
+            f"figures are mostly noise.</p>{''.join(tables)}")
 
 
 def _examples(task: Task, frame: pd.DataFrame) -> str:

@@ -7,23 +7,27 @@ from pathlib import Path
 import pandas as pd
 
 from biofm.core import layout
-from biofm.core.errors import ConfigError
+from biofm.core.errors import ConfigError, RunFolderError
 from biofm.core.io import write_json
 from biofm.core.progress import console
+from biofm.modeling.baselines import baseline_outputs, load_baseline
 from biofm.modeling.domain import nearest_similarity
 from biofm.modeling.loaded_run import load_run
 from biofm.modeling.metrics import compute_metrics
 from biofm.trust.predictions import write_predictions
+from biofm.trust.robustness import robustness
+from biofm.trust.significance import paired_bootstrap
 
 
 def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path,
             skip_invalid: bool = False, input_column: str | None = None, engine: str = "torch",
-            mc_samples: int = 0, top_k: int = 0) -> pd.DataFrame:
+            mc_samples: int = 0, top_k: int = 0, baseline: bool = False) -> pd.DataFrame:
     """Predict every input in ``input_path``; write a CSV with probabilities / values per row.
 
     Labels in the file, if any, are ignored.  Invalid inputs fail with file + row, or are
     skipped and counted with ``skip_invalid``.  ``mc_samples`` > 1 adds a ``*_std`` column per output
-    (Monte-Carlo dropout); ``top_k`` adds the k most probable classes per row, ranked.
+    (Monte-Carlo dropout); ``top_k`` adds the k most probable classes per row, ranked; ``baseline`` adds
+    the run's classical baseline's outputs as ``baseline_*`` columns.
     """
     for name, value in (("--mc-samples", mc_samples), ("--top-k", top_k)):
         if value < 0:
@@ -39,23 +43,43 @@ def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path
         outputs, spread = run.outputs_with_spread(records.inputs, mc_samples)
     else:
         outputs = run.outputs(records.inputs)
+    theirs = None
+    if baseline:
+        saved = load_baseline(run.run_dir, run.modality, run.task)
+        if saved is None:
+            raise RunFolderError(f"{run.run_dir}: no saved baseline (trained with --no-baseline, or before biofm "
+                                 "saved baselines); --baseline needs one")
+        theirs = baseline_outputs(saved[1], run.task, records.inputs)
     frame = write_predictions(Path(output_path), run.task, records, outputs, run.calibration, spread,
-                              nearest_similarity(run.modality, run.run_dir, records.inputs), top_k)
+                              nearest_similarity(run.modality, run.run_dir, records.inputs), top_k, theirs)
     if records.skipped:
         console.print(f"[yellow]warning:[/] skipped {len(records.skipped)} invalid row(s) of {input_path}: "
                       + "; ".join(f"row {s.row}: {s.reason}" for s in records.skipped[:5]))
     return frame
 
 
-def evaluate(run_dir: str | Path, data_path: str | Path, skip_invalid: bool = False, engine: str = "torch") -> dict:
-    """Metrics of a finished run on a labelled file; saved as ``evaluations/<file>.json`` in the run."""
+def evaluate(run_dir: str | Path, data_path: str | Path, skip_invalid: bool = False, engine: str = "torch",
+             robust: bool = False) -> dict:
+    """Metrics of a finished run on a labelled file, beside its saved baseline's with the paired-bootstrap
+    verdict; with ``robust``, also under the modality's meaning-preserving perturbations.  Saved as
+    ``evaluations/<file>.json`` in the run."""
     run = load_run(run_dir, engine)
     records = run.read(data_path, with_labels=True, skip_invalid=skip_invalid)
-    metrics, notes = compute_metrics(run.task, run.task.encode(records), run.outputs(records.inputs))
+    targets, outputs = run.task.encode(records), run.outputs(records.inputs)
+    metrics, notes = compute_metrics(run.task, targets, outputs)
     truncated = run.truncated(records.inputs)
     warn_truncated(truncated, len(records), run.config.model.max_length)
+    primary = run.modality.primary_metric(run.task.kind)
     result = {"data": str(data_path), "n": len(records), "skipped_rows": len(records.skipped),
-              "truncated_inputs": truncated, "metrics": metrics, "warnings": notes}
+              "truncated_inputs": truncated, "primary_metric": primary, "metrics": metrics, "warnings": notes}
+    saved = load_baseline(run.run_dir, run.modality, run.task)
+    if saved:  # the run's own baseline beside the model, on the same external rows, with the verdict
+        name, models = saved
+        theirs = baseline_outputs(models, run.task, records.inputs)
+        result["baseline"] = {"name": name, "metrics": compute_metrics(run.task, targets, theirs)[0]}
+        result["verdict"] = paired_bootstrap(run.task, targets, outputs, theirs, primary)
+    if robust:
+        result["robustness"] = robustness(run, records, outputs)
     suffix = "" if engine == "torch" else f".{engine}"
     write_json(run.run_dir / layout.EVALUATIONS / f"{Path(data_path).name}{suffix}.json", result)
     return result

@@ -143,6 +143,11 @@ class DnaModality:
     def views(self, item: str) -> list[str]:
         return [item, reverse_complement(item)]
 
+    def perturbations(self, item: str, rng: np.random.Generator) -> dict[str, str]:
+        """The other strand, and the window moved a few bases (2 %, at least one: the flank is lost, not invented)."""
+        shift = max(1, len(item) // 50) if len(item) > 1 else 0
+        return {"reverse complement": reverse_complement(item), "shifted window": item[shift:] or item}
+
     def windows(self, item: str, size: int, stride: int) -> list[str]:
         if len(item) <= size:
             return [item]
@@ -151,11 +156,16 @@ class DnaModality:
             starts.append(len(item) - size)  # the tail is always covered
         return [item[s : s + size] for s in starts]
 
-    def baseline(self, task_kind: str, seed: int) -> tuple[str, BaseEstimator]:
-        counts = CountVectorizer(analyzer="char", ngram_range=(6, 6), lowercase=False)
-        model = (LogisticRegression(max_iter=2000, C=1.0, random_state=seed) if task_kind == "classification"
-                 else Ridge(alpha=1.0))
-        return "6-mer counts + logistic regression", make_pipeline(counts, MaxAbsScaler(), model)
+    def baselines(self, task_kind: str, seed: int) -> dict[str, tuple[str, BaseEstimator]]:
+        """Linear models on k-mer counts: 6-mers alone (the field's standard), and 4- to 6-mers together."""
+        def linear():
+            return (LogisticRegression(max_iter=2000, C=1.0, random_state=seed) if task_kind == "classification"
+                    else Ridge(alpha=1.0))
+        kind = "logistic" if task_kind == "classification" else "ridge"
+        return {"kmer6_linear": (f"6-mer counts + {kind} regression", make_pipeline(
+                    CountVectorizer(analyzer="char", ngram_range=(6, 6), lowercase=False), MaxAbsScaler(), linear())),
+                "kmer4to6_linear": (f"4- to 6-mer counts + {kind} regression", make_pipeline(
+                    CountVectorizer(analyzer="char", ngram_range=(4, 6), lowercase=False), MaxAbsScaler(), linear()))}
 
     def primary_metric(self, task_kind: str) -> str:
         return "mcc" if task_kind == "classification" else "rmse"

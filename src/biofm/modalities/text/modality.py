@@ -18,7 +18,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import FeatureUnion, make_pipeline
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
 from transformers import PreTrainedTokenizerFast
 
@@ -127,15 +127,44 @@ class TextModality:
         words = " ".join(c.strip() for c in kept).split()
         return " ".join(w for w in words if rng.random() >= 0.05) or item
 
-    def baseline(self, task_kind: str, seed: int) -> tuple[str, BaseEstimator]:
-        vectoriser = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-        if task_kind == "classification":
-            model = LogisticRegression(C=10.0, max_iter=2000, random_state=seed)
-            return "TF-IDF (1–2-grams) + logistic regression", make_pipeline(vectoriser, model)
-        return "TF-IDF (1–2-grams) + ridge regression", make_pipeline(vectoriser, Ridge(alpha=1.0))
+    def perturbations(self, item: str, rng: np.random.Generator) -> dict[str, str]:
+        """What a note goes through between writers: typos (two letters swapped in 5 % of words), dropped
+        words (10 %), and clinical synonyms swapped in (fever → pyrexia …)."""
+        words = item.split()
+        typos = [_swap_letters(w, rng) if len(w) > 3 and rng.random() < 0.05 else w for w in words]
+        kept = [w for w in words if rng.random() >= 0.10] or words[:1]
+        synonyms = [_SYNONYMS.get(w.lower(), w) for w in words]
+        return {"typos": " ".join(typos), "dropped words": " ".join(kept), "synonym swaps": " ".join(synonyms)}
+
+    def baselines(self, task_kind: str, seed: int) -> dict[str, tuple[str, BaseEstimator]]:
+        """Linear models on TF-IDF of words (1–2-grams), and of words plus characters (2–5-grams within
+        words: robust to typos, abbreviations and inflections a word vocabulary splits apart)."""
+        def linear():
+            return (LogisticRegression(C=10.0, max_iter=2000, random_state=seed) if task_kind == "classification"
+                    else Ridge(alpha=1.0))
+        kind = "logistic" if task_kind == "classification" else "ridge"
+
+        def words():
+            return TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+        characters = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
+        return {"tfidf_words_linear": (f"TF-IDF (1–2-grams) + {kind} regression", make_pipeline(words(), linear())),
+                "tfidf_words_chars_linear": (f"TF-IDF (word 1–2-grams + character 2–5-grams) + {kind} regression",
+                                             make_pipeline(FeatureUnion([("words", words()), ("chars", characters)]),
+                                                           linear()))}
 
     def primary_metric(self, task_kind: str) -> str:
         return "accuracy" if task_kind == "classification" else "rmse"
+
+
+_SYNONYMS = {"fever": "pyrexia", "pain": "ache", "headache": "cephalgia", "vomiting": "emesis", "tired": "fatigued",
+             "rash": "eruption", "itching": "pruritus", "swelling": "oedema", "cough": "tussis", "dizzy": "lightheaded",
+             "breathless": "dyspnoeic", "seizure": "convulsion", "stomach": "abdomen", "belly": "abdomen",
+             "sore": "painful", "weak": "feeble", "high": "elevated", "low": "reduced", "fast": "rapid"}
+
+
+def _swap_letters(word: str, rng: np.random.Generator) -> str:
+    i = int(rng.integers(1, len(word) - 2))
+    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
 
 
 def _shaded(word: str, strength: float) -> str:

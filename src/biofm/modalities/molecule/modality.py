@@ -1,4 +1,4 @@
-"""Molecules as SMILES: RDKit parsing, atom-level tokens, Bemis–Murcko scaffolds, ECFP baseline."""
+"""Molecules as SMILES: RDKit parsing, atom-level tokens, Bemis–Murcko scaffolds, ECFP4 domain, forest baselines."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from biofm.core.errors import ConfigError, DataError
 from biofm.core.io import atomic_path
 from biofm.core.tables import base_suffix, check_readable, read_table
 from biofm.modalities.base import ExplanationView, InvalidInput, register
+from biofm.modalities.molecule.features import ecfp4_and_rdkit2d, ecfp4_counts, rdkit2d
 from biofm.modalities.tokenizers import word_level_tokenizer
 
 RDLogger.DisableLog("rdApp.*")  # RDKit prints to stderr; we raise InvalidInput with the reason instead
@@ -152,10 +153,20 @@ class MoleculeModality:
         order = rng.permutation(mol.GetNumAtoms()).tolist()
         return Chem.MolToSmiles(Chem.RenumberAtoms(mol, order), canonical=False)
 
-    def baseline(self, task_kind: str, seed: int) -> tuple[str, BaseEstimator]:
+    def perturbations(self, item: str, rng: np.random.Generator) -> dict[str, str]:
+        """The same molecule written otherwise: a random atom order, and Kekulé bonds instead of aromatic ones."""
+        return {"randomised SMILES": self.augment(item, rng),
+                "Kekulé SMILES": Chem.MolToSmiles(parse_smiles(item), kekuleSmiles=True)}
+
+    def baselines(self, task_kind: str, seed: int) -> dict[str, tuple[str, BaseEstimator]]:
+        """Random forests (500 trees) on ECFP4 counts, on RDKit 2D descriptors, and on both."""
         forest = RandomForestClassifier if task_kind == "classification" else RandomForestRegressor
-        model = forest(n_estimators=500, n_jobs=-1, random_state=seed)
-        return "ECFP4-2048 + random forest (500 trees)", make_pipeline(FunctionTransformer(ecfp4), model)
+        candidates = {"ecfp4_rf": ("ECFP4 counts", ecfp4_counts), "rdkit2d_rf": ("RDKit 2D descriptors", rdkit2d),
+                      "ecfp4_rdkit2d_rf": ("ECFP4 counts + RDKit 2D descriptors", ecfp4_and_rdkit2d)}
+        return {key: (f"{what} + random forest (500 trees)",
+                      make_pipeline(FunctionTransformer(features),
+                                    forest(n_estimators=500, n_jobs=-1, random_state=seed)))
+                for key, (what, features) in candidates.items()}
 
     def primary_metric(self, task_kind: str) -> str:
         return "roc_auc" if task_kind == "classification" else "rmse"

@@ -1,0 +1,119 @@
+"""Peers side by side: Chemprop v2 trained on exactly a run's train / validation / test rows.
+
+    python benchmarks/peers.py RUN_DIR [--epochs 50] [--chemprop .venv-peers/bin/chemprop]
+
+Reads the run's ``splits.json`` (which source rows went where) and its config, writes the three parts
+as CSV (the run's normalised SMILES and labels), runs the Chemprop CLI with its defaults and
+``--epochs``, predicts the test part, and scores it with biofm's own metrics — so the figure sits
+beside the run's model and baseline on the same rows.  Chemprop is a benchmark-only dependency,
+installed in its own virtual environment by ``make peers`` (it pins other releases of RDKit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from biofm.core.io import read_json
+from biofm.data.records import read_records
+from biofm.modeling.loaded_run import load_run
+from biofm.modeling.metrics import compute_metrics
+
+CHEMPROP = Path(__file__).resolve().parents[1] / ".venv-peers" / "bin" / "chemprop"
+
+
+def run_parts(run_dir: Path) -> tuple[object, dict[str, pd.DataFrame]]:
+    """The run (loaded) and its train / val / test rows as tables of SMILES and labels, as split."""
+    run = load_run(run_dir)
+    data = run.config.data
+    parts = {}
+    for part, where in read_json(run_dir / "splits.json").items():
+        records = read_records(run.modality, where["source"], data.input_column, data.label_columns, data.task,
+                               skip_invalid=True)
+        by_row = {row: i for i, row in enumerate(records.rows)}
+        index = [by_row[row] for row in where["rows"]]
+        frame = pd.DataFrame({"smiles": [records.inputs[i] for i in index]})
+        for j, column in enumerate(data.label_columns):
+            frame[column] = records.labels[index, j]
+        parts[part] = frame
+    return run, parts
+
+
+def chemprop_on_run(run_dir: str | Path, epochs: int = 50, chemprop: Path = CHEMPROP) -> dict:
+    """Train Chemprop on the run's train part (validation for its early stopping), score its test part."""
+    run_dir = Path(run_dir)
+    run, parts = run_parts(run_dir)
+    task_type = "regression" if run.task.kind == "regression" else "classification"
+    if run.task.mode == "multiclass" and len(run.task.classes) > 2:
+        task_type = "multiclass"
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        for part, frame in parts.items():
+            frame.to_csv(scratch / f"{part}.csv", index=False)
+        start = time.perf_counter()
+        _call([str(chemprop), "train", "-i", *(str(scratch / f"{p}.csv") for p in ("train", "val", "test")),
+               "-t", task_type, "--epochs", str(epochs), "-o", str(scratch / "model"), "-n", "0"])
+        seconds = time.perf_counter() - start
+        _call([str(chemprop), "predict", "-i", str(scratch / "test.csv"), "--model-paths", str(scratch / "model"),
+               "-o", str(scratch / "predictions.csv"), "-n", "0"])
+        predicted = pd.read_csv(scratch / "predictions.csv")
+    outputs = _as_outputs(run.task, predicted, run.config.data.label_columns)
+    test = parts["test"]
+    targets = _targets(run.task, test, run.config.data.label_columns)
+    metrics, _ = compute_metrics(run.task, targets, outputs)
+    primary = run.modality.primary_metric(run.task.kind)
+    return {"test": metrics[primary], "metric": primary, "metrics": metrics, "seconds": round(seconds, 1),
+            "epochs": epochs, "version": _version(chemprop)}
+
+
+def _as_outputs(task, predicted: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Chemprop's prediction columns (named as the targets) in biofm's output layout."""
+    values = predicted[columns].to_numpy(dtype=float)
+    if task.mode == "multiclass" and len(task.classes) == 2:
+        return np.stack([1 - values[:, 0], values[:, 0]], axis=1)  # P(class "1"), classes sorted as "0", "1"
+    return values
+
+
+def _targets(task, frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    if task.kind == "regression":
+        return (frame[columns].to_numpy(float) - np.asarray(task.mean)) / np.asarray(task.std)
+    if task.mode == "multiclass":
+        return np.array([[task.classes.index(str(v))] for v in frame[columns[0]]], dtype=float)
+    return frame[columns].to_numpy(float)
+
+
+def _call(command: list[str]) -> None:
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[:2])} failed:\n{done.stderr[-3000:]}")
+
+
+def _version(chemprop: Path) -> str:
+    pip = chemprop.parent / "pip"
+    done = subprocess.run([str(pip), "show", "chemprop"], capture_output=True, text=True)
+    return next((line.split()[1] for line in done.stdout.splitlines() if line.startswith("Version:")), "?")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("run_dir", type=Path)
+    parser.add_argument("--epochs", type=int, default=50)
+    parser.add_argument("--chemprop", type=Path, default=CHEMPROP)
+    args = parser.parse_args()
+    result = chemprop_on_run(args.run_dir, args.epochs, args.chemprop)
+    metrics = read_json(args.run_dir / "metrics.json")
+    metric = result["metric"]
+    result["biofm"] = {"model": metrics["test"][metric], "baseline": metrics["baseline"]["test"][metric],
+                       "baseline_name": metrics["baseline"]["name"], "model_train_seconds": metrics["seconds"]["train"]}
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Honest yardsticks: the model beside every classical candidate, the one validation chose, and Chemprop.
+
+    python benchmarks/yardsticks.py --out runs/bench/yardsticks --seeds 0 1 2 \
+        --case b3db-seeded=configs/b3db.yaml --case b3db-deterministic=configs/b3db.yaml:data.split_seed=null \
+        --case solubility=configs/solubility.yaml [--peers]
+
+Each case is ``NAME=CONFIG[:override,override…]``.  Per case and seed one ordinary `biofm train` run
+(the model, every baseline candidate, the validation choice and the paired-bootstrap verdict, all in
+its metrics.json) and, with ``--peers``, Chemprop v2 on exactly that run's rows (``peers.py``).
+Writes ``yardsticks.json`` (every figure) and ``yardsticks.md`` (the table: test metric mean ± s.d.
+over seeds, verdicts, wall times).  Nothing is skipped: a failed run stops the benchmark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from collections import Counter
+from pathlib import Path
+
+from biofm import RunConfig, train
+from biofm.core.io import write_json
+
+
+def run_case(name: str, spec: str, out: Path, seeds: list[int], peers: bool) -> dict:
+    config, _, overrides = spec.partition(":")
+    runs = []
+    for seed in seeds:
+        cfg = RunConfig.from_file(config, [*filter(None, overrides.split(",")), f"train.seed={seed}"])
+        result = train(cfg, out / f"{name}-seed{seed}", overwrite=True)
+        m = result.metrics
+        row = {"seed": seed, "model": m["test"][m["primary_metric"]], "chosen": m["baseline"]["key"],
+               "baseline": m["baseline"]["test"][m["primary_metric"]], "verdict": m["verdict"],
+               "candidates": {k: {"val": c["val"][m["primary_metric"]], "test": c["test"][m["primary_metric"]],
+                                  "seconds": c["seconds"]} for k, c in m["baseline"]["candidates"].items()},
+               "model_train_seconds": m["seconds"]["train"]}
+        if peers:
+            from peers import chemprop_on_run
+
+            row["chemprop"] = chemprop_on_run(result.run_dir)
+        runs.append(row)
+    return {"case": name, "config": spec, "metric": m["primary_metric"], "runs": runs, "summary": summarise(runs)}
+
+
+def summarise(runs: list[dict]) -> dict:
+    def mean_sd(values):
+        values = [v for v in values if v is not None]
+        return {"mean": round(statistics.fmean(values), 4),
+                "sd": round(statistics.stdev(values), 4) if len(values) > 1 else 0.0} if values else None
+
+    summary = {"model": mean_sd([r["model"] for r in runs]), "chosen_baseline": mean_sd([r["baseline"] for r in runs]),
+               "verdicts": dict(Counter(r["verdict"]["verdict"] for r in runs)),
+               "chosen": dict(Counter(r["chosen"] for r in runs)),
+               "model_train_seconds": mean_sd([r["model_train_seconds"] for r in runs])}
+    for key in runs[0]["candidates"]:
+        summary[key] = mean_sd([r["candidates"][key]["test"] for r in runs])
+        summary[f"{key}_seconds"] = mean_sd([r["candidates"][key]["seconds"] for r in runs])
+    if "chemprop" in runs[0]:
+        summary["chemprop"] = mean_sd([r["chemprop"]["test"] for r in runs])
+        summary["chemprop_seconds"] = mean_sd([r["chemprop"]["seconds"] for r in runs])
+    return summary
+
+
+def table(cases: list[dict]) -> str:
+    lines = ["| case (test metric) | candidates: mean ± s.d. (seconds) | chosen on val | model | Chemprop | "
+             "verdicts (model vs chosen) |", "|---|---|---|---|---|---|"]
+    for case in cases:
+        s = case["summary"]
+        keys = list(case["runs"][0]["candidates"])
+        candidates = "; ".join(f"{k} {_fmt(s[k])} ({s[f'{k}_seconds']['mean']:.0f} s)" for k in keys)
+        chemprop = f"{_fmt(s['chemprop'])} ({s['chemprop_seconds']['mean']:.0f} s)" if "chemprop" in s else "—"
+        lines.append(f"| {case['case']} ({case['metric']}) | {candidates} | {_fmt(s['chosen_baseline'])} "
+                     f"({', '.join(f'{k}×{n}' for k, n in s['chosen'].items())}) | {_fmt(s['model'])} "
+                     f"({s['model_train_seconds']['mean']:.0f} s) | {chemprop} | "
+                     f"{', '.join(f'{v}×{n}' for v, n in s['verdicts'].items())} |")
+    return "\n".join(lines) + "\n"
+
+
+def _fmt(stat: dict | None) -> str:
+    return "—" if stat is None else f"{stat['mean']:.3f} ± {stat['sd']:.3f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=Path("runs/bench/yardsticks"))
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--case", action="append", required=True, help="NAME=CONFIG[:override,override…]")
+    parser.add_argument("--peers", action="store_true", help="also Chemprop v2 on each run's rows (molecules)")
+    args = parser.parse_args()
+    cases = []
+    for spec in args.case:
+        name, _, config = spec.partition("=")
+        cases.append(run_case(name, config, args.out, args.seeds, args.peers))
+        write_json(args.out / "yardsticks.json", cases)  # after every case: a long benchmark keeps what it has
+        (args.out / "yardsticks.md").write_text(table(cases), encoding="utf-8")
+    print(json.dumps([c["summary"] for c in cases], indent=1))
+    print(table(cases))
+
+
+if __name__ == "__main__":
+    main()

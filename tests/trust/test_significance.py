@@ -1,0 +1,37 @@
+"""The paired bootstrap: covers a known difference, is seeded, and says 'not distinguishable' for noise."""
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from biofm.data.tasks import Task
+from biofm.trust.significance import _binary_auc, paired_bootstrap, verdict
+
+REGRESSION = Task("regression", ["y"], mean=[0.0], std=[1.0])
+
+
+def test_the_interval_covers_a_known_difference_and_is_seeded():
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=(2000, 1))
+    model, baseline = y + rng.normal(0, 0.5, y.shape), y + rng.normal(0, 1.0, y.shape)  # true RMSE 0.5 vs 1.0
+    result = paired_bootstrap(REGRESSION, y, model, baseline, "rmse", seed=3)
+    low, high = result["ci95"]
+    assert low <= -0.5 <= high and high < 0 and result["verdict"] == "better"  # lower RMSE is better
+    assert paired_bootstrap(REGRESSION, y, model, baseline, "rmse", seed=3) == result
+    assert paired_bootstrap(REGRESSION, y, model, baseline, "rmse", seed=4)["ci95"] != result["ci95"]
+    assert paired_bootstrap(REGRESSION, y, baseline, model, "rmse", seed=3)["verdict"] == "worse"
+
+
+def test_two_equally_good_models_are_not_distinguishable():
+    rng = np.random.default_rng(1)
+    y = rng.normal(size=(300, 1))
+    a, b = y + rng.normal(0, 1, y.shape), y + rng.normal(0, 1, y.shape)
+    assert paired_bootstrap(REGRESSION, y, a, b, "rmse")["verdict"] == "not distinguishable"
+
+
+def test_fast_auc_equals_scikit_learn_with_ties():
+    rng = np.random.default_rng(2)
+    y = rng.integers(0, 2, 500)
+    score = np.round(rng.random(500), 1)  # many ties
+    assert np.isclose(_binary_auc(y, score), roc_auc_score(y, score))
+    assert _binary_auc(np.ones(5, int), score[:5]) is None
+    assert verdict(0.01, 0.02, True) == "better" and verdict(-0.02, 0.01, True) == "not distinguishable"
