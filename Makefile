@@ -60,6 +60,8 @@ bench: venv peers
 		configs/drug_reviews.yaml --seeds 0
 	mv runs/bench/finetune.json runs/bench/finetune-text.json
 	$(OFFLINE) $(PY) benchmarks/deid_eval.py --out runs/bench/deid_eval.json
+	# the held-out notes: their own seed, templates, people and places, never tuned on
+	$(OFFLINE) $(PY) benchmarks/deid_eval.py --heldout --notes 500 --out runs/bench/deid_heldout.json
 	$(OFFLINE) $(BIOFM) train --config configs/b3db.yaml --out runs/bench/b3db-lora-seed0 --overwrite \
 		--no-baseline --set data.split_seed=null --set model.adaptation=lora --set train.learning_rate=1e-3
 	for s in 0 1 2; do $(OFFLINE) $(BIOFM) calibrate runs/bench/b3db-seed$$s; \

@@ -2,6 +2,7 @@
 
 import gzip
 import itertools
+import time
 
 import pandas as pd
 import pytest
@@ -63,6 +64,111 @@ def test_phi_is_replaced(text, expected):
 ])
 def test_clinical_text_is_kept(text):
     assert find_phi(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Seen March 3rd, 2021 and the 3rd of March 2021.", "Seen [DATE] and the [DATE]."),
+    ("Biopsy on the fourteenth of June; June twenty-first review.", "Biopsy on the [DATE]; [DATE] review."),
+    ("Echo Jun 14 '21, 14.06.2021 and 2021/06/14.", "Echo [DATE], [DATE] and [DATE]."),
+    ("Onset June 2021; clinic Thursday, June 3; labs 03-Jun-2021.", "Onset [DATE]; clinic [DATE]; labs [DATE]."),
+    ("Seen Tue, Apr 26, 1927 and Wednesday 13 November.", "Seen [DATE] and [DATE]."),
+])
+def test_spelled_out_and_unusual_dates(text, expected):
+    assert deidentify(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Home 867-5309; phone 8675309.", "Home [PHONE]; phone [PHONE]."),
+    ("Call 555 867 5309 or (555) 867 5309.", "Call [PHONE] or [PHONE]."),
+    ("UK +44 20 7946 0958, US +1 555 867 5309.", "UK [PHONE], US [PHONE]."),
+    ("Office 555-867-5309 x123; desk (555) 867-5309, ext 12.", "Office [PHONE]; desk [PHONE]."),
+])
+def test_phone_number_forms(text, expected):
+    assert deidentify(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Write to jane dot doe at example dot com.", "Write to [EMAIL]."),
+    ("Email jane.doe [at] example [dot] org or jane(at)example.com", "Email [EMAIL] or [EMAIL]"),
+    ("Contact PT42 AT GMAIL DOT COM today.", "Contact [EMAIL] today."),
+    ("Resources at www.example.org; pain at rest; seen at home.", "Resources at [URL]; pain at rest; seen at home."),
+])
+def test_obfuscated_email(text, expected):
+    assert deidentify(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("MR#12345678, MR# 12345678, MRN:12345678.", "MR#[ID], MR# [ID], MRN:[ID]."),
+    ("Med Rec No. 1234567; acct #A12345.", "Med Rec No. [ID]; acct #[ID]."),
+    ("NHS 943 476 5919; SSN 123-45-6789.", "NHS [ID]; SSN [ID]."),
+    ("MRN 60923511 92 YO female.", "MRN [ID] [AGE] female."),  # the age after a number is no part of it
+])
+def test_record_numbers(text, expected):
+    assert deidentify(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Lives at 10 Downing Street, London SW1A 2AA.", "Lives at [ADDRESS]."),
+    ("Address: Flat 3, 22 Baker St", "Address: [ADDRESS]"),
+    ("Moved from Hauptstraße 12, 10115 Berlin.", "Moved from [ADDRESS]."),
+    ("Lodging at 12 rue de la Paix, 75002 Paris.", "Lodging at [ADDRESS]."),
+    ("Home: 200 Queen Street West, Toronto, ON M5V 3L9.", "Home: [ADDRESS]."),
+    ("Postcode M5V 3L9; postcode: SW1A 2AA.", "Postcode [ADDRESS]; postcode: [ADDRESS]."),
+])
+def test_addresses_outside_the_us(text, expected):
+    assert deidentify(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("A ninety-two year old woman.", "A [AGE] woman."),
+    ("a 94-year-old man, aged ninety four", "a [AGE] man, aged [AGE]"),
+    ("She is one hundred and one years old.", "She is [AGE]."),
+])
+def test_spelled_out_ages_over_89(text, expected):
+    assert deidentify(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("seen by john smith in clinic.", "seen by [NAME] in clinic."),
+    ("discussed with leilani watanabe, her daughter.", "discussed with [NAME], her daughter."),
+    ("JOHN SMITH was admitted. SVETLANA KHOURY tolerated the infusion.",
+     "[NAME] was admitted. [NAME] tolerated the infusion."),
+    ("SMITH, JOHN", "[NAME]"),
+    ("Okonkwo, Margaret", "[NAME]"),
+    ("Krishnamurthy, Rohan presented with fatigue.", "[NAME] presented with fatigue."),
+    ("DE LA CRUZ, DAWN  MR# 03833513", "[NAME]  MR# [ID]"),
+    ("Chidozie Nwankwo was alert on arrival.", "[NAME] was alert on arrival."),
+    ("Pharmacy (Femke Nwosu) recommended renal dosing.", "Pharmacy ([NAME]) recommended renal dosing."),
+    ("Name: NASSER, MAARTEN Foley catheter removed.", "Name: [NAME] Foley catheter removed."),
+    ("Mr. Okafor was seen. Later OKAFOR called.", "Mr. [NAME] was seen. Later [NAME] called."),
+    ("seen by ngozi okafor. okafor called back.", "seen by [NAME]. [NAME] called back."),
+])
+def test_names_without_a_title(text, expected):
+    assert deidentify(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Aged 45, ninety minutes of physio, 5 mg daily, BP 120/80, score 8/10, take 1/2 tablet.",
+    "A seventy-two-year-old man, aged forty-five; an 89-year-old woman; aged eighty-nine; age 89.",
+    "Parkinson disease, Crohn disease, Bell's palsy, Addison disease, Graves disease, Cushing syndrome.",
+    "Ninety percent stenosis of the LAD; walked ninety metres.",
+    "Medications: Aspirin, Atorvastatin, Lisinopril. Allergies: Penicillin, Sulfa, Latex.",
+    "Seen by Cardiology and Neurosurgery; spoke with Radiology; discussed with the surgical team.",
+    "seen by cardiology and ortho today. spoke with pharmacy. her mother died at age 70.",
+    "HISTORY OF PRESENT ILLNESS: worse dyspnea. ASSESSMENT AND PLAN: CONTINUE METOPROLOL.",
+    "CHEST PAIN, SHORTNESS OF BREATH. Chest Pain Protocol started; Warm Compresses and Artificial Tears.",
+    "Patient states Doctor told her to rest. Alert and oriented x3. Seen at home by the nurse.",
+])
+def test_new_rules_keep_clinical_text(text):
+    assert find_phi(text) == []
+
+
+def test_long_hostile_input_takes_linear_time():
+    """Bounded repeats: a spelled-out e-mail or a run of capitalised words cannot make a pattern backtrack for long."""
+    text = "jane dot " * 5000 + "x [dot] " * 3000 + "Abc Def, " * 3000 + "seen by abc " * 2000
+    start = time.perf_counter()
+    find_phi(text)
+    assert time.perf_counter() - start < 10
 
 
 def test_eponym_kept_even_when_a_person_has_that_name():

@@ -5,7 +5,11 @@ Why Python constants and not text files: they ship with the package without pack
 and a reviewer sees every entry in one diff.  The gazetteer is deliberately short (common US first
 names and surnames) and leaves out names that are also English words, places or eponyms (Grace,
 Will, Jordan, Bell, Burns, Lane …): a gazetteer hit needs no other cue, so an ambiguous entry
-would cost precision on every note.  Context rules in ``deid.py`` find the names not listed here.
+would cost precision on every note.  Context rules in ``deid_names.py`` find the names not listed here.
+
+Plain words live beside this module: ``vocabulary`` (words of the bundled real texts), ``english``
+(everyday English) and ``clinical`` (ward-note words, drug names).  A capitalised word in none of
+them and in no list here is *unknown*; two unknown words in a row are taken for a name.
 """
 
 from __future__ import annotations
