@@ -20,16 +20,21 @@ from collections import Counter
 from pathlib import Path
 
 from biofm import RunConfig, train
-from biofm.core.io import write_json
+from biofm.core.errors import BiofmError
+from biofm.core.io import read_json, write_json
+from biofm.core.runfolder import check_run, read_run_config
+from biofm.training.finetune import checked_config
 
 
-def run_case(name: str, spec: str, out: Path, seeds: list[int], peers: bool) -> dict:
+def run_case(name: str, spec: str, out: Path, seeds: list[int], peers: bool, reuse: bool = False) -> dict:
     config, _, overrides = spec.partition(":")
     runs = []
     for seed in seeds:
         cfg = RunConfig.from_file(config, [*filter(None, overrides.split(",")), f"train.seed={seed}"])
-        result = train(cfg, out / f"{name}-seed{seed}", overwrite=True)
-        m = result.metrics
+        run_dir = out / f"{name}-seed{seed}"
+        m = finished(run_dir, cfg) if reuse else None
+        if m is None:
+            m = train(cfg, run_dir, overwrite=True).metrics
         row = {"seed": seed, "model": m["test"][m["primary_metric"]], "chosen": m["baseline"]["key"],
                "baseline": m["baseline"]["test"][m["primary_metric"]], "verdict": m["verdict"],
                "candidates": {k: {"val": c["val"][m["primary_metric"]], "test": c["test"][m["primary_metric"]],
@@ -38,9 +43,19 @@ def run_case(name: str, spec: str, out: Path, seeds: list[int], peers: bool) -> 
         if peers:
             from peers import chemprop_on_run
 
-            row["chemprop"] = chemprop_on_run(result.run_dir)
+            row["chemprop"] = chemprop_on_run(run_dir)
         runs.append(row)
     return {"case": name, "config": spec, "metric": m["primary_metric"], "runs": runs, "summary": summarise(runs)}
+
+
+def finished(run_dir: Path, cfg: RunConfig) -> dict | None:
+    """The metrics of a complete run of this very config (``--reuse``: a killed benchmark continues)."""
+    try:
+        check_run(run_dir)
+        same = read_run_config(run_dir).to_dict() == checked_config(cfg).to_dict()
+    except BiofmError:
+        return None
+    return read_json(run_dir / "metrics.json") if same else None
 
 
 def summarise(runs: list[dict]) -> dict:
@@ -87,11 +102,12 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--case", action="append", required=True, help="NAME=CONFIG[:override,override…]")
     parser.add_argument("--peers", action="store_true", help="also Chemprop v2 on each run's rows (molecules)")
+    parser.add_argument("--reuse", action="store_true", help="keep complete runs of the same config (resume)")
     args = parser.parse_args()
     cases = []
     for spec in args.case:
         name, _, config = spec.partition("=")
-        cases.append(run_case(name, config, args.out, args.seeds, args.peers))
+        cases.append(run_case(name, config, args.out, args.seeds, args.peers, args.reuse))
         write_json(args.out / "yardsticks.json", cases)  # after every case: a long benchmark keeps what it has
         (args.out / "yardsticks.md").write_text(table(cases), encoding="utf-8")
     print(json.dumps([c["summary"] for c in cases], indent=1))

@@ -24,6 +24,12 @@ def test_a_link_loop_and_a_dangling_link_say_so(tmp_path):
     loop.symlink_to(loop)
     with pytest.raises(DataError, match=r"cannot be read .*symbolic links"):
         check_readable(loop)
+    import os
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(DataError, match="is not a regular file"):  # reading it would block forever
+        check_readable(fifo)
     dangling = tmp_path / "gone.csv"
     dangling.symlink_to(tmp_path / "nowhere.csv")
     with pytest.raises(DataError, match="is a symbolic link to a missing file"):

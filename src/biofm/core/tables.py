@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import importlib.util
+import stat
 import zlib
 from pathlib import Path
 
@@ -56,6 +57,8 @@ def check_readable(path: str | Path) -> Path:
         raise DataError(path, f"cannot be read ({exc.strerror or exc})") from None
     if path.is_dir():
         raise DataError(path, "is a folder, expected a data file")
+    if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read forever, a device never ends
+        raise DataError(path, "is not a regular file (a FIFO, socket or device); give a data file")
     try:
         with open(path, "rb"):
             pass

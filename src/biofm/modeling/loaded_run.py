@@ -23,7 +23,7 @@ from biofm.data.records import Records, read_records
 from biofm.data.tasks import Task
 from biofm.modalities import Modality, get_modality
 from biofm.modeling.checkpoint import load_predictor
-from biofm.modeling.domain import read_domain
+from biofm.modeling.domain import DomainIndex, load_domain
 from biofm.modeling.encoding import count_truncated, use_bf16
 from biofm.modeling.engines import engine_model
 from biofm.modeling.inference import predict_outputs, tokenizer_texts
@@ -43,6 +43,7 @@ class LoadedRun:
     tokenizer: PreTrainedTokenizerBase
     model: Predictor
     calibration: dict | None = None  # calibration.json: temperature, conformal thresholds (biofm calibrate)
+    domain: DomainIndex | None = None  # the training set's domain features (domain.npz), held once
 
     def outputs(self, inputs: list[str]) -> np.ndarray:
         """Probabilities (classification; temperature-scaled once calibrated) or values, one row per input."""
@@ -112,7 +113,7 @@ def load_run(run_dir: str | Path, engine: str = "torch") -> LoadedRun:
                              "the encoder's position table; was the config edited?")
     run = LoadedRun(run_dir, config, task, get_modality(config.modality), tokenizer, model)
     run.calibration = read_calibration(run_dir)
-    read_domain(run_dir)  # a damaged domain.npz fails here, for every command alike
+    run.domain = load_domain(run_dir)  # a damaged domain.npz fails here, for every command alike
     if engine != "torch":
         run.model = engine_model(run_dir, run.model, engine)
     return run

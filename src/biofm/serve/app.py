@@ -21,7 +21,6 @@ from biofm.core import layout
 from biofm.core.errors import ConfigError
 from biofm.core.io import read_json
 from biofm.modalities import InvalidInput
-from biofm.modeling.domain import nearest_similarity
 from biofm.modeling.loaded_run import LoadedRun, load_run
 from biofm.serve.guard import LOOPBACK_HOSTS, Guard
 from biofm.trust.explain import explain_one
@@ -62,7 +61,7 @@ class ServedModel:
         inputs = [self._normalise(i, item) for i, item in enumerate(items)]
         with self.lock:
             outputs = self.run.outputs(inputs)
-        domain = nearest_similarity(self.run.modality, self.run.run_dir, inputs)
+        domain = self.run.domain.check(self.run.modality, inputs) if self.run.domain else None
         task = self.run.task
         results = []
         for index, (item, canonical, row) in enumerate(zip(items, inputs, outputs, strict=True)):

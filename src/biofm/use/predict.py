@@ -11,7 +11,6 @@ from biofm.core.errors import ConfigError, RunFolderError
 from biofm.core.io import write_json
 from biofm.core.progress import console
 from biofm.modeling.baselines import baseline_outputs, load_baseline
-from biofm.modeling.domain import nearest_similarity
 from biofm.modeling.loaded_run import load_run
 from biofm.modeling.metrics import compute_metrics
 from biofm.trust.predictions import write_predictions
@@ -51,7 +50,7 @@ def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path
                                  "saved baselines); --baseline needs one")
         theirs = baseline_outputs(saved[1], run.task, records.inputs)
     frame = write_predictions(Path(output_path), run.task, records, outputs, run.calibration, spread,
-                              nearest_similarity(run.modality, run.run_dir, records.inputs), top_k, theirs)
+                              run.domain.check(run.modality, records.inputs) if run.domain else None, top_k, theirs)
     if records.skipped:
         console.print(f"[yellow]warning:[/] skipped {len(records.skipped)} invalid row(s) of {input_path}: "
                       + "; ".join(f"row {s.row}: {s.reason}" for s in records.skipped[:5]))
