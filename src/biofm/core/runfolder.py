@@ -45,14 +45,6 @@ def _read_state(run_dir: Path) -> dict:
     return state
 
 
-
-
-
-
-
-
-
-
 def prepare_run_dir(out: Path, overwrite: bool) -> Path:
     """Claim an output folder; refuse to mix two runs in one folder unless asked to overwrite."""
     out = Path(out)
@@ -229,8 +221,6 @@ def provenance(data_files: list[str]) -> dict[str, Any]:
         "git_revision": _git_revision(),
         "data_sha256": {f: file_sha256(Path(f)) for f in data_files},
     }
-
-
 
 
 def _versions(names: list[str]) -> dict[str, str]:

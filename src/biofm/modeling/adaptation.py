@@ -60,10 +60,6 @@ def is_adapter(model: Predictor) -> bool:
     return isinstance(model.encoder, PeftModel)
 
 
-
-
-
-
 class CachedFeatures(Dataset):
     """Pooled embeddings computed once by the frozen encoder, with their targets (probe training)."""
 

@@ -48,8 +48,6 @@ def preset_encoder(preset: str, vocab_size: int, pad_token_id: int, dropout: flo
     return AutoModel.from_config(preset_config(preset, vocab_size, pad_token_id, dropout))
 
 
-
-
 def pretrained_encoder(name_or_path: str) -> PreTrainedModel:
     """Load an encoder by local path (offline) or hub id (needs network or a local cache)."""
     try:
@@ -123,8 +121,5 @@ def build_predictor(cfg: ModelConfig, tokenizer, n_outputs: int, mode: str) -> P
     else:
         encoder = preset_encoder(cfg.preset, len(tokenizer), tokenizer.pad_token_id, cfg.dropout)
     return Predictor(encoder, n_outputs, mode, cfg.pooling, cfg.dropout)
-
-
-
 
 

@@ -82,8 +82,6 @@ def _corpus_files(cfg: PretrainConfig) -> list[str]:
     return [str(p) for p in Corpus(cfg.corpus, get_modality(cfg.modality)).paths]
 
 
-
-
 def _run(cfg: PretrainConfig, out_dir: Path, checkpoint: Path | None) -> dict:
     started = time.perf_counter()
     transformers.set_seed(cfg.train.seed)

@@ -111,8 +111,6 @@ def fit_temperature(y: np.ndarray, probs: np.ndarray) -> float:
     return float(math.exp(found.x))
 
 
-
-
 def prediction_sets(probs: np.ndarray, qhat: float | None) -> list[list[int]]:
     """Classes with 1 - p ≤ qhat; never empty (the most probable class is always in)."""
     sets, qhat = [], unbounded(qhat)

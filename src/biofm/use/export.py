@@ -43,8 +43,6 @@ def export(run_dir: str | Path, quantize: str | None = None) -> dict:
     return parity
 
 
-
-
 def _export_onnx(model: torch.nn.Module, path: Path) -> None:
     """torch.export-based exporter with dynamic batch and length (the traced exporter baked shapes in)."""
     ids = torch.tensor([[2, 5, 6, 7, 8, 3], [2, 5, 6, 3, 0, 0]])
@@ -66,10 +64,6 @@ def _quantize(source: Path, target: Path) -> None:
 
     with atomic_path(target) as tmp:
         quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8)
-
-
-
-
 
 
 def check_parity(run: LoadedRun, engines: list[str]) -> dict:
