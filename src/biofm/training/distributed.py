@@ -48,6 +48,15 @@ def barrier() -> None:
         dist.barrier()
 
 
+def finish() -> None:
+    """Leave the launch together: every rank waits until rank 0 has written the run folder, then each
+    closes the group.  A rank that exits with the group still open can be aborted by gloo's threads
+    ("terminate called without an active exception"), and torchrun then kills rank 0 mid-write."""
+    if dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
 def gather(value: Any) -> list[Any]:
     """``value`` from every rank, in rank order (just ``[value]`` in a single process)."""
     if not dist.is_initialized():

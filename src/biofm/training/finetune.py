@@ -95,13 +95,17 @@ def fine_tune(config: RunConfig, out: str | Path, overwrite: bool = False, basel
     distributed.init()
     if not distributed.is_main():  # under torchrun: rank 0 prepares the folder, the others only train
         distributed.barrier()
-        return TrainResult(Path(out), _run(cfg, Path(out), None, callbacks))
+        metrics = _run(cfg, Path(out), None, callbacks)
+        distributed.finish()
+        return TrainResult(Path(out), metrics)
 
     def work(run_dir: Path) -> dict:
         distributed.barrier()
         return _fit(cfg, run_dir, None, callbacks, prelude)
 
-    return TrainResult(Path(out), start_run(out, overwrite, cfg, data_files(cfg), work))
+    result = TrainResult(Path(out), start_run(out, overwrite, cfg, data_files(cfg), work))
+    distributed.finish()
+    return result
 
 
 def resume_fine_tuning(run_dir: str | Path, prelude: Prelude | None = None) -> TrainResult:
@@ -115,14 +119,18 @@ def resume_fine_tuning(run_dir: str | Path, prelude: Prelude | None = None) -> T
         distributed.barrier()
         cfg = read_run_config(Path(run_dir))
         checkpoint = last_checkpoint(Path(run_dir) / layout.CHECKPOINTS)
-        return TrainResult(Path(run_dir), _run(cfg, Path(run_dir), checkpoint))
+        metrics = _run(cfg, Path(run_dir), checkpoint)
+        distributed.finish()
+        return TrainResult(Path(run_dir), metrics)
 
     def work(cfg: RunConfig, folder: Path) -> dict:
         checkpoint = resume_point(folder)
         distributed.barrier()
         return _fit(cfg, folder, checkpoint, None, prelude)
 
-    return TrainResult(Path(run_dir), resume_run(run_dir, RunConfig, data_files, work))
+    result = TrainResult(Path(run_dir), resume_run(run_dir, RunConfig, data_files, work))
+    distributed.finish()
+    return result
 
 
 def _fit(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: list | None,
