@@ -110,3 +110,13 @@ def test_domain_baseline_metric_and_groups(registered):
         assert "data.split" in str(exc)  # names the setting to change
     else:
         assert all(isinstance(k, str) for k in keys)
+
+
+def test_extra_features_are_one_row_per_input_and_unknown_sets_are_refused(registered):
+    modality, inputs, _ = registered
+    for name in modality.feature_sets:
+        values = modality.extra_features(name, inputs[:5])
+        assert values.shape[0] == 5 and values.shape[1] >= 1 and np.isfinite(values).all()
+        assert np.array_equal(modality.extra_features(name, inputs[:5]), values)  # deterministic
+    with pytest.raises(ConfigError, match="model.extra_features"):
+        modality.extra_features("no-such-set", inputs[:1])

@@ -89,6 +89,8 @@ class ModelConfig:
     lora_alpha: int = 16
     lora_targets: list[str] = field(default_factory=lambda: ["query", "value"])  # module names inside the encoder
     lora_merge: bool = False  # fold the adapters into the weights when saving (a plain model; no base needed)
+    # the modality's whole-input features concatenated to the pooled embedding (molecules: rdkit2d)
+    extra_features: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.adaptation not in ADAPTATIONS:
@@ -121,12 +123,15 @@ class TrainConfig:
     dp_epsilon: float | None = None  # differential privacy (DP-SGD on the head of a probe): ε budget; None: off
     dp_delta: float | None = None  # None: min(1e-5, 1 / (10 × training examples))
     dp_max_grad_norm: float = 1.0  # per-example gradient clipping bound
+    ensemble: int = 1  # members trained from seeds seed, seed+1, …; their mean predicts, their spread is uncertainty
 
     def __post_init__(self) -> None:
         if self.track not in TRACKERS:
             raise ConfigError(f"train.track: expected one of {', '.join(TRACKERS)}, got {self.track!r}")
         if self.precision not in ("auto", "bf16", "fp32"):
             raise ConfigError(f"train.precision: expected auto, bf16 or fp32, got {self.precision!r}")
+        if not 1 <= self.ensemble <= 32:
+            raise ConfigError(f"train.ensemble: must be from 1 to 32 members, got {self.ensemble}")
         for name in ("epochs", "batch_size", "patience"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"train.{name}: must be at least 1, got {getattr(self, name)}")

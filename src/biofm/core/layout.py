@@ -7,9 +7,11 @@ contract between them.  Written by ``biofm train`` (and ``federate``), in the or
 ``state.json``               status (running / failed / complete) + run format version
 ``run.lock``                 the pid of the process writing the folder (removed after)
 ``config.yaml``              the resolved config + provenance (versions, git, data hashes)
-``checkpoints/``             Trainer checkpoints while training; removed when complete
+``checkpoints/``             Trainer checkpoints while training (ensemble: ``member-K/`` + finished
+                             ``member-K.safetensors``); removed when complete
 ``encoder/``                 the encoder's HuggingFace ``config.json``
 ``head.json``                task head: outputs, mode, pooling, adaptation, LoRA base
+``features.json``            extra features beside the embedding: names + train statistics
 ``model.safetensors``        weights (a LoRA run: the head only; adapters in ``adapter/``)
 ``adapter/``                 LoRA adapters (peft), pointing at their base checkpoint
 ``tokenizer/``               the HuggingFace tokenizer
@@ -40,6 +42,7 @@ CONFIG = "config.yaml"
 CHECKPOINTS = "checkpoints"
 ENCODER = "encoder"
 HEAD = "head.json"
+FEATURES = "features.json"  # model.extra_features: which sets, and their training-set mean / scale
 WEIGHTS = "model.safetensors"
 ADAPTER = "adapter"
 TOKENIZER = "tokenizer"
@@ -64,9 +67,9 @@ ADD_ONS = ("teacher", "self_training", "federated", "tensorboard", "mlruns")
 # what `save_pretrained` writes at the top of a pretraining run (model and tokenizer)
 HF_FILES = ("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
             "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt", "added_tokens.json")
-WRITTEN = (STATE, LOCK, CONFIG, CHECKPOINTS, ENCODER, HEAD, WEIGHTS, ADAPTER, TOKENIZER, LABELS, SPLITS, PREDICTIONS,
-           METRICS, DOMAIN, BASELINE, EXPLANATIONS, HISTORY, REPORT, CALIBRATION, EXPORT, EVALUATIONS, CHECKPOINT_INFO,
-           MODEL_CARD, LOSS_CURVE, *ADD_ONS, *HF_FILES)
+WRITTEN = (STATE, LOCK, CONFIG, CHECKPOINTS, ENCODER, HEAD, FEATURES, WEIGHTS, ADAPTER, TOKENIZER, LABELS, SPLITS,
+           PREDICTIONS, METRICS, DOMAIN, BASELINE, EXPLANATIONS, HISTORY, REPORT, CALIBRATION, EXPORT, EVALUATIONS,
+           CHECKPOINT_INFO, MODEL_CARD, LOSS_CURVE, *ADD_ONS, *HF_FILES)
 
 
 def written_by_biofm(name: str) -> bool:

@@ -21,7 +21,7 @@ from biofm.core.config import RunConfig
 from biofm.core.progress import console
 from biofm.data.tasks import Task
 from biofm.federated.common import FederationError, federation_config, get_weights, set_weights, trainable_names
-from biofm.training.finetune import Setup, TrainingSets, setup, training_sets
+from biofm.training.setup import Setup, TrainingSets, setup, training_sets
 from biofm.training.trainer import HeadRateTrainer, training_arguments
 
 

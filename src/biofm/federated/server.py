@@ -52,7 +52,8 @@ from biofm.federated.common import (
 from biofm.modeling.encoding import predict_logits, use_bf16
 from biofm.modeling.metrics import GREATER_IS_BETTER, compute_metrics
 from biofm.modeling.model import task_loss
-from biofm.training.finetune import Setup, TrainResult, conclude, data_files, setup
+from biofm.training.finetune import TrainResult, conclude, data_files
+from biofm.training.setup import Setup, setup
 
 
 class RoundLog:

@@ -45,6 +45,7 @@ class Modality(Protocol):
     # below this nearest-neighbour similarity to the training inputs an input is out of domain
     # (None where ``domain_features`` defines no domain)
     out_of_domain_below: float | None
+    feature_sets: tuple[str, ...]  # names ``model.extra_features`` may list (molecules: "rdkit2d")
 
     def read_table(self, path: Path) -> pd.DataFrame:
         """Read a file into a table of text cells (formats beyond CSV/TSV/… are modality-specific)."""
@@ -81,6 +82,10 @@ class Modality(Protocol):
         """Binary features whose Tanimoto similarity to the nearest training input says how far an input is
         from the training data (molecules: ECFP4 bits, judged by ``out_of_domain_below``); None where no
         applicability domain is defined."""
+
+    def extra_features(self, name: str, items: list[str]) -> np.ndarray:
+        """The feature set ``name`` (one of ``feature_sets``) of each input, raw (NaN allowed): whole-input
+        facts the head reads beside the embedding; shared code puts them on one scale."""
 
     def views(self, item: str) -> list[str]:
         """Label-preserving views averaged at prediction time when ``data.tta`` is on (DNA: both strands)."""

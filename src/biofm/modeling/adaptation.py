@@ -61,11 +61,14 @@ def is_adapter(model: Predictor) -> bool:
 
 
 class CachedFeatures(Dataset):
-    """Pooled embeddings computed once by the frozen encoder, with their targets (probe training)."""
+    """What the head reads, computed once by the frozen encoder, with their targets (probe training):
+    the pooled embedding, and beside it the extra features where the model has them."""
 
     def __init__(self, model: Predictor, texts: list[str], targets: np.ndarray, tokenizer, max_length: int,
-                 bf16: bool):
+                 bf16: bool, extra: np.ndarray | None = None):
         self.features = embed_all(model, texts, tokenizer, max_length, bf16)
+        if extra is not None:
+            self.features = torch.cat([self.features, torch.as_tensor(extra, dtype=self.features.dtype)], dim=1)
         self.targets = targets
 
     def __len__(self) -> int:

@@ -24,9 +24,11 @@ from biofm.core.errors import ConfigError, RunFolderError, one_line
 from biofm.core.io import atomic_path
 from biofm.core.tables import package_path
 from biofm.modeling.adaptation import is_adapter
+from biofm.modeling.ensemble import Ensemble, members
 from biofm.modeling.model import POOLINGS, Predictor
 
 CHECKPOINT_INFO = layout.CHECKPOINT_INFO
+MAX_MEMBERS = 32  # train.ensemble's ceiling (a larger number in head.json is an edit, not a run)
 
 
 def save_predictor(model: Predictor, run_dir: Path, adaptation: str = "full", base: str | None = None) -> None:
@@ -39,7 +41,8 @@ def save_predictor(model: Predictor, run_dir: Path, adaptation: str = "full", ba
     encoder_config = model.encoder.get_base_model().config if adapter else model.encoder.config
     encoder_config.save_pretrained(run_dir / layout.ENCODER)
     head = {"n_outputs": model.head[-1].out_features, "mode": model.mode, "pooling": model.pooling,
-            "dropout": model.head[0].p, "adaptation": adaptation, "base": base if adapter else None}
+            "dropout": model.head[0].p, "n_extra": model.n_extra, "members": len(members(model)),
+            "adaptation": adaptation, "base": base if adapter else None}
     with atomic_path(run_dir / layout.HEAD) as tmp:
         tmp.write_text(json.dumps(head, indent=2))
     state = save_adapter(model, run_dir) if adapter else {
@@ -48,18 +51,13 @@ def save_predictor(model: Predictor, run_dir: Path, adaptation: str = "full", ba
         save_file(state, str(tmp), metadata={"format": "biofm-predictor"})
 
 
-def load_predictor(run_dir: Path) -> Predictor:
-    """The trained predictor of a run folder (base + adapters for a LoRA run); a mismatch is a clear error."""
+def load_predictor(run_dir: Path) -> Predictor | Ensemble:
+    """The trained predictor of a run folder (base + adapters for a LoRA run; all members of an ensemble);
+    a mismatch is a clear error."""
     head = read_head(run_dir)
     adapter = head.get("base") is not None
-    try:
-        encoder = (load_adapter_encoder(run_dir, head["base"]) if adapter
-                   else AutoModel.from_config(AutoConfig.from_pretrained(run_dir / layout.ENCODER)))
-    except RunFolderError:
-        raise
-    except Exception as exc:  # transformers raises many types for a damaged config.json
-        raise RunFolderError(f"{run_dir / layout.ENCODER}: not a loadable encoder config ({one_line(exc)})") from None
-    model = Predictor(encoder, head["n_outputs"], head["mode"], head["pooling"], head["dropout"])
+    built = [_predictor(run_dir, head, adapter) for _ in range(head.get("members", 1))]
+    model = built[0] if len(built) == 1 else Ensemble(built)
     try:
         weights = load_file(run_dir / layout.WEIGHTS)
     except Exception as exc:  # safetensors raises its own type for a truncated file
@@ -76,6 +74,17 @@ def load_predictor(run_dir: Path) -> Predictor:
             f"{run_dir}: weights do not match the model (missing {missing[:3]}, unexpected {unexpected[:3]})"
         )
     return model.eval()
+
+
+def _predictor(run_dir: Path, head: dict, adapter: bool) -> Predictor:
+    try:
+        encoder = (load_adapter_encoder(run_dir, head["base"]) if adapter
+                   else AutoModel.from_config(AutoConfig.from_pretrained(run_dir / layout.ENCODER)))
+    except RunFolderError:
+        raise
+    except Exception as exc:  # transformers raises many types for a damaged config.json
+        raise RunFolderError(f"{run_dir / layout.ENCODER}: not a loadable encoder config ({one_line(exc)})") from None
+    return Predictor(encoder, head["n_outputs"], head["mode"], head["pooling"], head["dropout"], head.get("n_extra", 0))
 
 
 def read_head(run_dir: Path) -> dict:
@@ -97,6 +106,12 @@ def read_head(run_dir: Path) -> dict:
             problems.append(f"pooling {head.get('pooling')!r} is unknown")
         if not (isinstance(head.get("dropout"), int | float) and 0 <= head["dropout"] < 1):
             problems.append(f"dropout {head.get('dropout')!r} is not in [0, 1)")
+        n_extra = head.get("n_extra", 0)
+        if not (isinstance(n_extra, int) and not isinstance(n_extra, bool) and 0 <= n_extra <= 100_000):
+            problems.append(f"n_extra {n_extra!r} is not a feature count")
+        count = head.get("members", 1)
+        if not (isinstance(count, int) and not isinstance(count, bool) and 1 <= count <= MAX_MEMBERS):
+            problems.append(f"members {count!r} is not an ensemble size from 1 to {MAX_MEMBERS}")
     if problems:
         raise RunFolderError(f"{path}: {'; '.join(problems)}; was it edited?")
     return head

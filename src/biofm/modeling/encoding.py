@@ -24,8 +24,8 @@ class EncodedDataset(Dataset):
     """
 
     def __init__(self, inputs: list[str], targets: np.ndarray | None, tokenizer: PreTrainedTokenizerBase,
-                 max_length: int, augment: Augment | None = None):
-        self.inputs, self.targets = inputs, targets
+                 max_length: int, augment: Augment | None = None, extra: np.ndarray | None = None):
+        self.inputs, self.targets, self.extra = inputs, targets, extra  # extra: features per input (fixed)
         self.tokenizer, self.max_length = tokenizer, max_length
         self.augment = augment
         self.encoded = None if augment else self._tokenize(inputs)
@@ -43,6 +43,8 @@ class EncodedDataset(Dataset):
             rng = np.random.default_rng(int(torch.randint(0, 2**62, ()).item()))
             ids = self._tokenize([self.augment(self.inputs[i], rng)])[0]
         item = {"input_ids": ids}
+        if self.extra is not None:
+            item["extra"] = self.extra[i]
         if self.targets is not None:
             item["labels"] = self.targets[i]
         return item
@@ -68,6 +70,8 @@ class Collator:
             ids[row, : len(item["input_ids"])] = torch.tensor(item["input_ids"])
             mask[row, : len(item["input_ids"])] = 1
         batch = {"input_ids": ids, "attention_mask": mask}
+        if "extra" in items[0]:
+            batch["extra"] = torch.as_tensor(np.stack([item["extra"] for item in items]))
         if "labels" in items[0]:
             batch["labels"] = torch.as_tensor(np.stack([item["labels"] for item in items]))
         return batch
@@ -88,9 +92,13 @@ def use_bf16(precision: str) -> bool:
 
 @torch.inference_mode()
 def predict_logits(model: torch.nn.Module, inputs: list[str], tokenizer: PreTrainedTokenizerBase,
-                   max_length: int, batch_size: int = 64, bf16: bool = False) -> np.ndarray:
-    """Raw outputs in input order; batches are formed from similar lengths to waste less padding."""
-    dataset = EncodedDataset(inputs, None, tokenizer, max_length)
+                   max_length: int, batch_size: int = 64, bf16: bool = False,
+                   extra: np.ndarray | None = None) -> np.ndarray:
+    """Raw outputs in input order; batches are formed from similar lengths to waste less padding.
+
+    ``extra``: the whole-input features of each input, for a model whose head reads them.
+    """
+    dataset = EncodedDataset(inputs, None, tokenizer, max_length, extra=extra)
     order = np.argsort([len(ids) for ids in dataset.encoded], kind="stable")
     collate = Collator(tokenizer.pad_token_id)
     device = getattr(model, "device", None) or next(model.parameters()).device  # ONNX graphs name theirs
@@ -98,7 +106,8 @@ def predict_logits(model: torch.nn.Module, inputs: list[str], tokenizer: PreTrai
     for start in range(0, len(order), batch_size):
         batch = collate([dataset[i] for i in order[start : start + batch_size]])
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
-            logits = model(batch["input_ids"].to(device), batch["attention_mask"].to(device))["logits"]
+            extras = {"extra": batch["extra"].to(device)} if "extra" in batch else {}
+            logits = model(batch["input_ids"].to(device), batch["attention_mask"].to(device), **extras)["logits"]
         chunks.append(logits.float().cpu().numpy())
     out = np.empty((len(inputs), chunks[0].shape[1]), dtype=np.float32)
     out[order] = np.concatenate(chunks)

@@ -27,8 +27,9 @@ class LogitsOnly(torch.nn.Module):
         super().__init__()
         self.model = model
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        return self.model(input_ids, attention_mask)["logits"]
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                extra: torch.Tensor | None = None) -> torch.Tensor:
+        return self.model(input_ids, attention_mask, extra)["logits"]
 
 
 def plain_model(model: torch.nn.Module) -> torch.nn.Module:
@@ -53,9 +54,12 @@ class OnnxPredictor:
             options.intra_op_num_threads = threads
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
-    def __call__(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> dict[str, torch.Tensor]:
+    def __call__(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                 extra: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
         feed = {"input_ids": input_ids.numpy().astype(np.int64),
                 "attention_mask": attention_mask.numpy().astype(np.int64)}
+        if extra is not None:  # a head that reads extra features (the graph then has a third input)
+            feed["extra"] = extra.numpy().astype(np.float32)
         return {"logits": torch.from_numpy(self.session.run(None, feed)[0])}
 
 

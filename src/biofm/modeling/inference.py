@@ -15,6 +15,7 @@ from biofm.data.records import Records
 from biofm.data.tasks import Task
 from biofm.modalities import InvalidInput, Modality
 from biofm.modeling.encoding import predict_logits
+from biofm.modeling.features import ExtraFeatures
 
 
 def tokenizer_texts(modality: Modality, spec: str | None, records: Records) -> list[str]:
@@ -29,23 +30,26 @@ def tokenizer_texts(modality: Modality, spec: str | None, records: Records) -> l
 
 
 def predict_outputs(model, tokenizer: PreTrainedTokenizerBase, task: Task, modality: Modality, cfg: RunConfig,
-                    inputs: list[str], bf16: bool) -> np.ndarray:
+                    inputs: list[str], bf16: bool, features: ExtraFeatures | None = None) -> np.ndarray:
     """Probabilities or values per input.
 
     Each input is expanded into its views (with ``data.tta``) and, when ``data.window`` is set, its
     windows; the pieces are predicted in one batched pass and their decoded outputs averaged (or
-    max-pooled, ``data.window_aggregate``) back to one row per input.
+    max-pooled, ``data.window_aggregate``) back to one row per input.  ``features``: the run's extra
+    features, computed for each piece as in training.
     """
     data = cfg.data
-    pieces, owner = [], []
+    pieces, raw, owner = [], [], []
     for index, item in enumerate(inputs):
         for view in modality.views(item) if data.tta else [item]:
             parts = modality.windows(view, data.window, data.window_stride or max(1, data.window // 2)) \
                 if data.window else [view]
             for part in parts:
                 pieces.append(modality.tokenizer_text(part, cfg.model.tokenizer))
+                raw.append(part)
                 owner.append(index)
-    outputs = task.decode(predict_logits(model, pieces, tokenizer, cfg.model.max_length, bf16=bf16))
+    extra = features(raw) if features is not None else None
+    outputs = task.decode(predict_logits(model, pieces, tokenizer, cfg.model.max_length, bf16=bf16, extra=extra))
     owner = np.asarray(owner)
     if len(pieces) == len(inputs):
         return outputs

@@ -26,6 +26,8 @@ from biofm.modeling.checkpoint import load_predictor
 from biofm.modeling.domain import DomainIndex, load_domain
 from biofm.modeling.encoding import count_truncated, use_bf16
 from biofm.modeling.engines import engine_model
+from biofm.modeling.ensemble import members
+from biofm.modeling.features import ExtraFeatures, load_features
 from biofm.modeling.inference import predict_outputs, tokenizer_texts
 from biofm.modeling.model import Predictor
 
@@ -44,14 +46,26 @@ class LoadedRun:
     model: Predictor
     calibration: dict | None = None  # calibration.json: temperature, conformal thresholds (biofm calibrate)
     domain: DomainIndex | None = None  # the training set's domain features (domain.npz), held once
+    features: ExtraFeatures | None = None  # model.extra_features on the training set's scale (features.json)
 
     def outputs(self, inputs: list[str]) -> np.ndarray:
         """Probabilities (classification; temperature-scaled once calibrated) or values, one row per input."""
         outputs = predict_outputs(self.model, self.tokenizer, self.task, self.modality, self.config, inputs,
-                                  bf16=use_bf16(self.config.train.precision))
+                                  bf16=use_bf16(self.config.train.precision), features=self.features)
         if self.calibration and self.calibration.get("temperature"):
             outputs = with_temperature(outputs, self.calibration["temperature"])
         return outputs
+
+    def outputs_with_members(self, inputs: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """An ensemble's outputs (the members' mean, as ``outputs`` gives it) and the standard deviation of the
+        members' own outputs: where they disagree, the prediction is unsure."""
+        draws = np.stack([predict_outputs(member, self.tokenizer, self.task, self.modality, self.config, inputs,
+                                          bf16=use_bf16(self.config.train.precision), features=self.features)
+                          for member in members(self.model)])
+        mean = draws.mean(axis=0)
+        if self.calibration and self.calibration.get("temperature"):
+            mean = with_temperature(mean, self.calibration["temperature"])
+        return mean, draws.std(axis=0)
 
     def outputs_with_spread(self, inputs: list[str], samples: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """Monte-Carlo dropout: mean and standard deviation over ``samples`` passes with dropout on.
@@ -114,6 +128,7 @@ def load_run(run_dir: str | Path, engine: str = "torch") -> LoadedRun:
     run = LoadedRun(run_dir, config, task, get_modality(config.modality), tokenizer, model)
     run.calibration = read_calibration(run_dir)
     run.domain = load_domain(run_dir)  # a damaged domain.npz fails here, for every command alike
+    run.features = load_features(run_dir, run.modality, model.n_extra)
     if engine != "torch":
         run.model = engine_model(run_dir, run.model, engine)
     return run

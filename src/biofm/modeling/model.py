@@ -75,24 +75,35 @@ def check_max_length(cfg: ModelConfig) -> None:
 
 
 class Predictor(nn.Module):
-    """Encoder → pooled vector → 2-layer head → one output per class / task."""
+    """Encoder → pooled vector (+ ``n_extra`` whole-input features) → 2-layer head → one output per class / task."""
 
-    def __init__(self, encoder: PreTrainedModel, n_outputs: int, mode: str, pooling: str, dropout: float):
+    def __init__(self, encoder: PreTrainedModel, n_outputs: int, mode: str, pooling: str, dropout: float,
+                 n_extra: int = 0):
         super().__init__()
         if pooling not in POOLINGS:
             raise ConfigError(f"model.pooling: expected one of {POOLINGS}, got {pooling!r}")
-        self.encoder, self.mode, self.pooling = encoder, mode, pooling
+        self.encoder, self.mode, self.pooling, self.n_extra = encoder, mode, pooling, n_extra
         width = encoder.config.hidden_size
-        self.head = nn.Sequential(
-            nn.Dropout(dropout), nn.Linear(width, width), nn.GELU(), nn.Dropout(dropout), nn.Linear(width, n_outputs)
-        )
+        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(width + n_extra, width), nn.GELU(),
+                                  nn.Dropout(dropout), nn.Linear(width, n_outputs))
 
-    def forward(self, input_ids, attention_mask, labels=None, **_unused) -> dict[str, torch.Tensor]:
-        logits = self.head(self.embed(input_ids, attention_mask))  # (batch, n_outputs)
+    def forward(self, input_ids, attention_mask, extra=None, labels=None, **_unused) -> dict[str, torch.Tensor]:
+        logits = self.head(self.head_input(input_ids, attention_mask, extra))  # (batch, n_outputs)
         out = {"logits": logits}
         if labels is not None:
             out["loss"] = task_loss(self.mode, logits.float(), labels)
         return out
+
+    def head_input(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                   extra: torch.Tensor | None = None) -> torch.Tensor:
+        """What the head reads: the pooled embedding, and the extra features when the model has them."""
+        pooled = self.embed(input_ids, attention_mask)
+        if not self.n_extra:
+            return pooled
+        if extra is None or extra.shape[-1] != self.n_extra:
+            raise ValueError(f"this model reads {self.n_extra} extra features per input; got "
+                             f"{'none' if extra is None else extra.shape[-1]}")
+        return torch.cat([pooled, extra.to(pooled.dtype)], dim=-1)
 
     def embed(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state  # (b, t, h)
@@ -114,12 +125,12 @@ def task_loss(mode: str, logits: torch.Tensor, targets: torch.Tensor) -> torch.T
     return nn.functional.mse_loss(logits[known], targets[known])
 
 
-def build_predictor(cfg: ModelConfig, tokenizer, n_outputs: int, mode: str) -> Predictor:
-    """Encoder (pretrained, or a preset from scratch) + pooling + a head for the task."""
+def build_predictor(cfg: ModelConfig, tokenizer, n_outputs: int, mode: str, n_extra: int = 0) -> Predictor:
+    """Encoder (pretrained, or a preset from scratch) + pooling + a head for the task (and ``n_extra`` features)."""
     if cfg.pretrained:
         encoder = pretrained_encoder(cfg.pretrained)
     else:
         encoder = preset_encoder(cfg.preset, len(tokenizer), tokenizer.pad_token_id, cfg.dropout)
-    return Predictor(encoder, n_outputs, mode, cfg.pooling, cfg.dropout)
+    return Predictor(encoder, n_outputs, mode, cfg.pooling, cfg.dropout, n_extra)
 
 

@@ -7,7 +7,8 @@ same split and writes everything a later command needs into the run folder.
 
 Add-ons that need work inside the run folder before fitting (self-training trains a teacher first)
 pass a ``prelude``; this module knows nothing of them.  ``setup`` → ``training_sets`` → ``conclude``
-are public because federated training runs the same three steps around its own loop.
+are public because federated training runs the same three steps around its own loop (``setup`` and
+``training_sets`` live in ``training/setup.py``; ensemble members train in ``training/members.py``).
 """
 
 from __future__ import annotations
@@ -18,43 +19,40 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import torch
 import transformers
-from torch.utils.data import Dataset
-from transformers import PreTrainedTokenizerBase, Trainer
 
 from biofm.core import layout
 from biofm.core.config import RunConfig
+from biofm.core.errors import ConfigError
 from biofm.core.io import write_json
 from biofm.core.progress import console
 from biofm.core.runfolder import last_checkpoint, read_run_config, resume_point, resume_run, start_run
 from biofm.data.datasets import resolve
-from biofm.data.splits import Splits, load_splits
+from biofm.data.splits import Splits
 from biofm.data.tasks import Task
-from biofm.modalities import Modality, get_modality
+from biofm.modalities import get_modality
 from biofm.modeling.adaptation import (
-    CachedFeatures,
-    HeadOnly,
-    adapt,
     check_adaptation,
     finish,
-    stack_features,
     trainable_fraction,
 )
 from biofm.modeling.baselines import check_baseline_choice, run_baselines, save_baseline
-from biofm.modeling.checkpoint import adopt_checkpoint, pretrained_tokenizer, save_predictor
+from biofm.modeling.checkpoint import adopt_checkpoint, save_predictor
 from biofm.modeling.domain import save_domain
-from biofm.modeling.encoding import Collator, EncodedDataset, count_truncated, use_bf16
-from biofm.modeling.inference import predict_outputs, tokenizer_texts
+from biofm.modeling.encoding import count_truncated, use_bf16
+from biofm.modeling.features import check_extra_features
+from biofm.modeling.inference import predict_outputs
 from biofm.modeling.loaded_run import LoadedRun
 from biofm.modeling.metrics import compute_metrics
-from biofm.modeling.model import Predictor, build_predictor, check_max_length
+from biofm.modeling.model import check_max_length
 from biofm.training import distributed
+from biofm.training.members import train_ensemble
 from biofm.training.privacy import check_privacy
-from biofm.training.trainer import check_tracker, hf_trainer
+from biofm.training.setup import Setup, make_trainer, setup
+from biofm.training.trainer import check_tracker
 from biofm.trust.explain import explain_loaded
 from biofm.trust.predictions import write_predictions
 from biofm.trust.report import write_report
@@ -149,44 +147,13 @@ def checked_config(config: RunConfig) -> RunConfig:
     check_max_length(cfg.model)
     check_adaptation(cfg.model)
     check_baseline_choice(get_modality(cfg.modality), cfg.data.task, cfg.baseline)
+    check_extra_features(get_modality(cfg.modality), cfg.model.extra_features)
+    if cfg.train.ensemble > 1 and (cfg.model.adaptation == "lora" or cfg.train.dp_epsilon is not None):
+        raise ConfigError("train.ensemble: members are full or probe models (LoRA members would each need their "
+                          "own adapter folder; DP members would spend the privacy budget once each)")
     check_privacy(cfg)
     check_tracker(cfg.train.track)
     return cfg
-
-
-@dataclass
-class Setup:
-    """Everything training needs before the first step: data, task, tokenizer texts, tokenizer and model."""
-
-    modality: Modality
-    splits: Splits
-    task: Task
-    texts: dict[str, list[str]]  # the tokenizer's text per split ("train", "val", "test")
-    tokenizer: PreTrainedTokenizerBase
-    model: Predictor
-    primary: str  # the metric that selects the best epoch
-
-
-class TrainingSets(NamedTuple):
-    """What the Trainer optimises and on what."""
-
-    model: torch.nn.Module  # the predictor, or only its head (a probe trains on cached embeddings)
-    train: Dataset
-    val: Dataset | None  # None for a federated site: the server validates
-    collator: Callable[[list[dict]], dict]
-    group_by_length: bool  # length-grouped batches (token ids); off for fixed-size cached embeddings
-
-
-def setup(cfg: RunConfig, task: Task | None = None) -> Setup:
-    """Read and split the data, fit the task (unless given: a federated site gets the server's) and
-    build the tokenizer and the adapted model.  Shared by ordinary, multi-process and federated training."""
-    modality = get_modality(cfg.modality)
-    splits = load_splits(cfg.data, modality)
-    task = task or Task.fit(cfg.data.task, cfg.data.label_columns, splits.train)
-    texts = {p: tokenizer_texts(modality, cfg.model.tokenizer, getattr(splits, p)) for p in ("train", "val", "test")}
-    tokenizer = _tokenizer(cfg, modality, texts["train"])
-    model = adapt(build_predictor(cfg.model, tokenizer, task.n_outputs, task.mode), cfg.model)
-    return Setup(modality, splits, task, texts, tokenizer, model, modality.primary_metric(task.kind))
 
 
 def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: list | None = None,
@@ -197,14 +164,21 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: list
         torch.set_num_threads(cfg.train.threads)
     s = setup(cfg)
     fit_start = time.perf_counter()
-    trainer = _trainer(cfg, run_dir, s)
-    for callback in callbacks or []:
-        trainer.add_callback(callback)
     if distributed.is_main():
         console.print(f"[bold]biofm[/] {cfg.modality} · {s.task.mode} · train {len(s.splits.train)} / val "
                       f"{len(s.splits.val)} / test {len(s.splits.test)} · {_param_count(s.model)} parameters "
                       f"({cfg.model.adaptation}, {trainable_fraction(s.model):.1%} trained) · "
-                      f"{'bf16' if trainer.args.bf16 else 'fp32'}")
+                      f"{'bf16' if use_bf16(cfg.train.precision) else 'fp32'}"
+                      + (f" · ensemble of {cfg.train.ensemble}" if cfg.train.ensemble > 1 else ""))
+    extra = dict(extra or {})
+    if cfg.train.ensemble > 1:
+        history, extra["ensemble"] = train_ensemble(cfg, run_dir, s, callbacks)
+        fit_seconds = time.perf_counter() - fit_start
+        return conclude(cfg, run_dir, s, use_bf16(cfg.train.precision), history, extra,
+                        seconds={"train": round(fit_seconds, 1), "total": round(time.perf_counter() - started, 1)})
+    trainer = make_trainer(cfg, run_dir, s)
+    for callback in callbacks or []:
+        trainer.add_callback(callback)
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     fit_seconds = time.perf_counter() - fit_start
     s.model.eval()  # the Trainer trained it in place (a probe trains the shared head)
@@ -212,7 +186,7 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: list
     if not distributed.is_main():
         return {}  # rank 0 evaluates and writes the run folder
 
-    extra = {"epochs_run": round(float(trainer.state.epoch or 0), 2), **(extra or {})}
+    extra = {"epochs_run": round(float(trainer.state.epoch or 0), 2), **extra}
     if ranks:
         extra["distributed"] = {"world_size": len(ranks), "ranks": ranks,
                                 "per_process_batch_size": trainer.args.per_device_train_batch_size}
@@ -235,7 +209,7 @@ def conclude(cfg: RunConfig, run_dir: Path, s: Setup, bf16: bool, history: list[
     outputs = {}
     for part in ("val", "test"):
         records = getattr(s.splits, part)
-        outputs[part] = predict_outputs(model, s.tokenizer, s.task, s.modality, cfg, records.inputs, bf16)
+        outputs[part] = predict_outputs(model, s.tokenizer, s.task, s.modality, cfg, records.inputs, bf16, s.features)
         metrics[part], notes = compute_metrics(s.task, s.task.encode(records), outputs[part])
         metrics["warnings"] += [f"{part}: {n}" for n in notes]
     metrics.update(_yardstick(cfg, run_dir, s, outputs["test"]))
@@ -246,8 +220,11 @@ def conclude(cfg: RunConfig, run_dir: Path, s: Setup, bf16: bool, history: list[
     model = finish(model, cfg.model)
 
     _save(run_dir, cfg, model, s.tokenizer, s.task, s.splits, outputs, metrics)
+    if s.features is not None:
+        s.features.save(run_dir)
     save_domain(s.modality, s.splits.train.inputs, run_dir)
-    _explain_examples(cfg, run_dir, model, s.tokenizer, s.task, s.modality, s.splits.test.inputs, outputs["test"])
+    _explain_examples(cfg, run_dir, LoadedRun(run_dir, cfg, s.task, s.modality, s.tokenizer, model,
+                                              features=s.features), s.splits.test.inputs, outputs["test"])
     write_json(run_dir / layout.HISTORY, history)
     write_report(run_dir)
     return metrics
@@ -272,59 +249,17 @@ def _yardstick(cfg: RunConfig, run_dir: Path, s: Setup, test_outputs: np.ndarray
     return found
 
 
-def _explain_examples(cfg: RunConfig, run_dir: Path, model, tokenizer, task: Task, modality, inputs: list[str],
-                      outputs: np.ndarray) -> None:
+def _explain_examples(cfg: RunConfig, run_dir: Path, run: LoadedRun, inputs: list[str], outputs: np.ndarray) -> None:
     """Explain the test inputs the model is most sure about, for the report (``explanations/``)."""
     if cfg.explain_examples <= 0 or not inputs:
         return
-    order = np.argsort(-outputs.max(axis=1)) if task.mode == "multiclass" else np.arange(len(inputs))
+    order = np.argsort(-outputs.max(axis=1)) if run.task.mode == "multiclass" else np.arange(len(inputs))
     chosen = [inputs[i] for i in order[: cfg.explain_examples]]
     console.print(f"explaining {len(chosen)} test example(s) for the report …")
-    run = LoadedRun(run_dir, cfg, task, modality, tokenizer, model)
     try:
         explain_loaded(run, chosen, run_dir / layout.EXPLANATIONS)
     except Exception as exc:  # a drawing or attribution problem must not cost a finished model
         console.print(f"[yellow]warning:[/] could not explain examples for the report ({type(exc).__name__}: {exc})")
-
-
-def _tokenizer(cfg: RunConfig, modality, train_texts: list[str]):
-    if cfg.model.pretrained:
-        return pretrained_tokenizer(cfg.model.pretrained)
-    return modality.build_tokenizer(train_texts, cfg.model.tokenizer)
-
-
-def _trainer(cfg: RunConfig, run_dir: Path, s: Setup) -> Trainer:
-    sets = training_sets(cfg, s)
-    return hf_trainer(cfg, run_dir, sets.model, s.task, sets.train, sets.val, s.task.encode(s.splits.val), s.primary,
-                      sets.collator, sets.group_by_length)
-
-
-def training_sets(cfg: RunConfig, s: Setup, validation: bool = True) -> TrainingSets:
-    """What the Trainer optimises and on what.
-
-    A probe trains only the head, on embeddings the frozen encoder computes once (no augmentation:
-    one pass); otherwise the whole predictor trains on token ids, augmented afresh per access.
-    ``validation=False`` (a federated site: the server validates) leaves the val set out (None).
-    """
-    train_targets, val_targets = s.task.encode(s.splits.train), s.task.encode(s.splits.val)
-    if cfg.model.adaptation == "probe":
-        if cfg.data.augment:
-            console.print("[yellow]warning:[/] data.augment is ignored by adaptation: probe "
-                          "(embeddings are cached once)")
-        bf16 = use_bf16(cfg.train.precision)
-        console.print("embedding the training and validation sets once with the frozen encoder …")
-        train_set = CachedFeatures(s.model, s.texts["train"], train_targets, s.tokenizer, cfg.model.max_length, bf16)
-        val_set = CachedFeatures(s.model, s.texts["val"], val_targets, s.tokenizer, cfg.model.max_length,
-                                 bf16) if validation else None
-        return TrainingSets(HeadOnly(s.model), train_set, val_set, stack_features, False)
-    spec, modality = cfg.model.tokenizer, s.modality
-    if cfg.data.augment:  # a fresh variant per access, prepared for the tokenizer after augmenting
-        train_set = EncodedDataset(s.splits.train.inputs, train_targets, s.tokenizer, cfg.model.max_length,
-                                   augment=lambda x, rng: modality.tokenizer_text(modality.augment(x, rng), spec))
-    else:
-        train_set = EncodedDataset(s.texts["train"], train_targets, s.tokenizer, cfg.model.max_length)
-    val_set = EncodedDataset(s.texts["val"], val_targets, s.tokenizer, cfg.model.max_length) if validation else None
-    return TrainingSets(s.model, train_set, val_set, Collator(s.tokenizer.pad_token_id), True)
 
 
 def _save(run_dir: Path, cfg: RunConfig, model, tokenizer, task: Task, splits: Splits, outputs: dict,

@@ -27,14 +27,17 @@ from biofm.training.privacy import PrivateHeadTrainer
 
 
 def hf_trainer(cfg: RunConfig, run_dir: Path, model, task: Task, train_set, val_set, val_targets: np.ndarray,
-                primary: str, collator, group_by_length: bool) -> Trainer:
-    """The Trainer for one fine-tuning run: early stopping and best-epoch selection on validation."""
+                primary: str, collator, group_by_length: bool, checkpoints: Path | None = None) -> Trainer:
+    """The Trainer for one fine-tuning run: early stopping and best-epoch selection on validation.
+
+    ``checkpoints``: where its epoch checkpoints go (default ``RUN/checkpoints``; an ensemble member has its own).
+    """
     t = cfg.train
     selector = primary if defined_on(task, val_targets, primary) else "loss"
     if selector == "loss":
         console.print(f"[yellow]warning:[/] {primary} is undefined on the validation split (one class); "
                       "selecting the best epoch by validation loss")
-    args = training_arguments(cfg, run_dir / layout.CHECKPOINTS, selector, group_by_length,
+    args = training_arguments(cfg, checkpoints or run_dir / layout.CHECKPOINTS, selector, group_by_length,
                               report_to=tracking(cfg.train.track, run_dir))
 
     def score(prediction) -> dict:

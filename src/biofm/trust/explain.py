@@ -22,6 +22,7 @@ from biofm.core.errors import ConfigError
 from biofm.core.io import atomic_path
 from biofm.data.records import read_records
 from biofm.modalities import ExplanationView, InvalidInput
+from biofm.modeling.ensemble import members
 from biofm.modeling.loaded_run import LoadedRun, load_run
 
 IG_STEPS = 50
@@ -38,7 +39,8 @@ class Explanation:
     token_scores: list[float]
     position_scores: list[float]  # one per character of the input
     convergence_delta: float  # IG completeness error: small means enough integration steps
-    method: str = "integrated gradients on token embeddings, logit of the explained output, [PAD] baseline"
+    method: str = ("integrated gradients on token embeddings, logit of the explained output, [PAD] baseline "
+                   "(an ensemble: averaged over its members; extra features held fixed)")
     view: ExplanationView = field(default_factory=ExplanationView)  # the modality's rendering of the scores
 
 
@@ -92,18 +94,24 @@ def explain_one(run: LoadedRun, item: str, target: str | None = None, steps: int
     ids, mask = encoded["input_ids"], encoded["attention_mask"]
     special = encoded["special_tokens_mask"][0].bool()
     baseline = ids.where(special.unsqueeze(0), torch.tensor(run.tokenizer.pad_token_id))
+    # the head's extra features (descriptors) are held fixed: the tokens' share is what is attributed
+    extra = torch.as_tensor(run.features([item])) if run.features else None
     with torch.no_grad():
-        logits = model(ids, mask)["logits"][0]
+        logits = model(ids, mask, extra)["logits"][0]
     index = _target_index(run, logits, target)
 
-    def forward(input_ids, attention_mask):
-        return model(input_ids, attention_mask)["logits"]
+    token_scores, delta = np.zeros(ids.shape[1]), 0.0
+    parts = members(model)  # an ensemble: each member's attributions, averaged
+    for member in parts:
+        def forward(input_ids, attention_mask, extra, member=member):
+            return member(input_ids, attention_mask, extra)["logits"]
 
-    layer = model.encoder.get_input_embeddings()
-    ig = LayerIntegratedGradients(forward, layer)
-    attributions, delta = ig.attribute(ids, baselines=baseline, additional_forward_args=(mask,), target=index,
-                                       n_steps=steps, internal_batch_size=steps, return_convergence_delta=True)
-    token_scores = attributions.sum(-1)[0].detach().numpy()
+        ig = LayerIntegratedGradients(forward, member.encoder.get_input_embeddings())
+        attributions, error = ig.attribute(ids, baselines=baseline, additional_forward_args=(mask, extra),
+                                           target=index, n_steps=steps, internal_batch_size=steps,
+                                           return_convergence_delta=True)
+        token_scores += attributions.sum(-1)[0].detach().numpy() / len(parts)
+        delta += float(error.abs().sum()) / len(parts)
     token_scores[special.numpy()] = 0.0
     positions = _position_scores(item, text, encoded["offset_mapping"][0].tolist(), token_scores,
                                  run.modality.char_map(item, run.config.model.tokenizer))
@@ -115,7 +123,7 @@ def explain_one(run: LoadedRun, item: str, target: str | None = None, steps: int
         tokens=run.tokenizer.convert_ids_to_tokens(ids[0].tolist()),
         token_scores=[round(float(s), 6) for s in token_scores],
         position_scores=[round(float(s), 6) for s in positions],
-        convergence_delta=round(float(delta.abs().sum()), 6),
+        convergence_delta=round(delta, 6),
     )
 
 

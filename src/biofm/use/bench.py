@@ -164,23 +164,26 @@ def measure_inference(run_dir: Path, engine: str, latency_items: int) -> dict:
     model = plain_model(run.model) if engine.startswith("torch") else engine_model(run.run_dir, run.model, engine)
     val = load_splits(run.config.data, run.modality).val
     texts = [run.modality.tokenizer_text(x, run.config.model.tokenizer) for x in val.inputs]
-    encoded = EncodedDataset(texts, None, run.tokenizer, run.config.model.max_length)
+    extra = run.features(val.inputs) if run.features else None  # computed once: the timing is the network's
+    encoded = EncodedDataset(texts, None, run.tokenizer, run.config.model.max_length, extra=extra)
     collate = Collator(run.tokenizer.pad_token_id)
 
     def one(i: int) -> None:
         batch = collate([encoded[i]])
         with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            model(batch["input_ids"], batch["attention_mask"])
+            model(batch["input_ids"], batch["attention_mask"], batch.get("extra"))
 
     items = [i % len(encoded) for i in range(latency_items)]
     for i in items[:20]:  # warm-up: the first calls in a process are 2-3x slower
         one(i)
     latencies = [_timed(lambda i=i: one(i)) * 1000 for i in items]
-    predict_logits(model, texts[:128], run.tokenizer, run.config.model.max_length, batch_size=64, bf16=bf16)
+    predict_logits(model, texts[:128], run.tokenizer, run.config.model.max_length, batch_size=64, bf16=bf16,
+                   extra=None if extra is None else extra[:128])
     start = time.perf_counter()
-    predict_logits(model, texts, run.tokenizer, run.config.model.max_length, batch_size=64, bf16=bf16)
+    predict_logits(model, texts, run.tokenizer, run.config.model.max_length, batch_size=64, bf16=bf16, extra=extra)
     throughput = len(texts) / (time.perf_counter() - start)
-    outputs = predict_outputs(model, run.tokenizer, run.task, run.modality, run.config, val.inputs, bf16=bf16)
+    outputs = predict_outputs(model, run.tokenizer, run.task, run.modality, run.config, val.inputs, bf16=bf16,
+                              features=run.features)
     primary = run.modality.primary_metric(run.task.kind)
     metric = compute_metrics(run.task, run.task.encode(val), outputs)[0][primary]
     return {"latency_ms_p50": round(float(np.percentile(latencies, 50)), 3),

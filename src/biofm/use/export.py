@@ -49,11 +49,14 @@ def _export_onnx(model: torch.nn.Module, path: Path) -> None:
     mask = (torch.arange(6) < torch.tensor([[6], [4]])).long()  # one padded row, so masking is in the graph
     batch, length = torch.export.Dim("batch", min=1, max=65536), torch.export.Dim("length", min=2, max=4096)
     shapes = {"input_ids": {0: batch, 1: length}, "attention_mask": {0: batch, 1: length}}
+    args, names = (ids, mask), ["input_ids", "attention_mask"]
+    if model.n_extra:  # the head's extra features are a third input, computed outside the graph
+        args, names = (*args, torch.zeros(2, model.n_extra)), [*names, "extra"]
+        shapes["extra"] = {0: batch}
     with atomic_path(path) as tmp:
         try:
-            program = torch.onnx.export(LogitsOnly(model), (ids, mask), input_names=["input_ids", "attention_mask"],
-                                        output_names=["logits"], dynamic_shapes=shapes, dynamo=True,
-                                        optimize=True, verbose=False)
+            program = torch.onnx.export(LogitsOnly(model).eval(), args, input_names=names, output_names=["logits"],
+                                        dynamic_shapes=shapes, dynamo=True, optimize=True, verbose=False)
         except Exception as exc:  # the exporter raises many types for unsupported operators
             raise BiofmError(f"ONNX export failed for this model ({one_line(exc)})") from None
         program.save(str(tmp))
@@ -73,23 +76,25 @@ def check_parity(run: LoadedRun, engines: list[str]) -> dict:
     reference_model = plain_model(run.model)
     started = time.perf_counter()
     reference = predict_outputs(reference_model, run.tokenizer, run.task, run.modality, run.config, val.inputs,
-                                bf16=False)
+                                bf16=False, features=run.features)
     texts = tokenizer_texts(run.modality, run.config.model.tokenizer, val)
     max_length = run.config.model.max_length
-    reference_logits = predict_logits(reference_model, texts, run.tokenizer, max_length)
+    extra = run.features(val.inputs) if run.features else None
+    reference_logits = predict_logits(reference_model, texts, run.tokenizer, max_length, extra=extra)
     report = {"n_validation": len(val), "reference": "pytorch fp32",
               "torch_seconds": round(time.perf_counter() - started, 3),
               "metrics": {"torch": compute_metrics(run.task, targets, reference)[0]}}
     for engine in engines:
         model = engine_model(run.run_dir, run.model, engine)
         started = time.perf_counter()
-        outputs = predict_outputs(model, run.tokenizer, run.task, run.modality, run.config, val.inputs, bf16=False)
+        outputs = predict_outputs(model, run.tokenizer, run.task, run.modality, run.config, val.inputs, bf16=False,
+                                  features=run.features)
         metrics = compute_metrics(run.task, targets, outputs)[0]
         report[engine] = {
             "file": f"{EXPORT_DIR}/{ONNX_FILES[engine]}",
             "megabytes": round((run.run_dir / EXPORT_DIR / ONNX_FILES[engine]).stat().st_size / 2**20, 2),
             "max_abs_logit_difference": float(np.max(np.abs(
-                predict_logits(model, texts, run.tokenizer, max_length) - reference_logits))),
+                predict_logits(model, texts, run.tokenizer, max_length, extra=extra) - reference_logits))),
             "max_abs_output_difference": float(np.max(np.abs(outputs - reference))),
             "metric_delta": {k: round(v - report["metrics"]["torch"][k], 6) for k, v in metrics.items()
                              if isinstance(v, float) and isinstance(report["metrics"]["torch"].get(k), float)},

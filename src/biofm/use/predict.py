@@ -11,6 +11,7 @@ from biofm.core.errors import ConfigError, RunFolderError
 from biofm.core.io import write_json
 from biofm.core.progress import console
 from biofm.modeling.baselines import baseline_outputs, load_baseline
+from biofm.modeling.ensemble import members
 from biofm.modeling.loaded_run import load_run
 from biofm.modeling.metrics import compute_metrics
 from biofm.trust.predictions import write_predictions
@@ -25,7 +26,8 @@ def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path
 
     Labels in the file, if any, are ignored.  Invalid inputs fail with file + row, or are
     skipped and counted with ``skip_invalid``.  ``mc_samples`` > 1 adds a ``*_std`` column per output
-    (Monte-Carlo dropout); ``top_k`` adds the k most probable classes per row, ranked; ``baseline`` adds
+    (Monte-Carlo dropout; an ensemble adds its members' spread without asking); ``top_k`` adds the k most
+    probable classes per row, ranked; ``baseline`` adds
     the run's classical baseline's outputs as ``baseline_*`` columns.
     """
     for name, value in (("--mc-samples", mc_samples), ("--top-k", top_k)):
@@ -40,6 +42,8 @@ def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path
     spread = None
     if mc_samples > 1:
         outputs, spread = run.outputs_with_spread(records.inputs, mc_samples)
+    elif len(members(run.model)) > 1:  # an ensemble: the members' spread is the uncertainty
+        outputs, spread = run.outputs_with_members(records.inputs)
     else:
         outputs = run.outputs(records.inputs)
     theirs = None

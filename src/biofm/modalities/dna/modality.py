@@ -67,6 +67,7 @@ class DnaModality:
     input_column = "sequence"
     default_split = "region"
     out_of_domain_below = None
+    feature_sets = ()  # no whole-input features beside the embedding yet
 
     def record_unit(self, path: Path) -> str:
         return "record" if base_suffix(Path(path)) in FASTA_SUFFIXES else "row"
@@ -136,6 +137,9 @@ class DnaModality:
 
     def domain_features(self, items: list[str]) -> None:
         return None  # no accepted similarity-based domain for sequences yet
+
+    def extra_features(self, name: str, items: list[str]) -> np.ndarray:
+        raise ConfigError(f"model.extra_features: {self.name} offers no extra features ({name!r} asked for)")
 
     def augment(self, item: str, rng: np.random.Generator) -> str:
         return reverse_complement(item) if rng.random() < 0.5 else item

@@ -3,8 +3,9 @@
 Why both: fingerprints say which substructures a molecule has, descriptors what it is like as a
 whole (logP, polar surface, charge, size); on physicochemical endpoints (solubility, permeation) a
 forest on descriptors beats one on fingerprints by a wide margin.  Each molecule's features are
-computed once per process (``functools.cache`` on the canonical SMILES), since every baseline
-candidate and every split reads them again.
+computed once per process (an LRU cache on the canonical SMILES, bounded so that screening a
+million molecules does not keep a million rows), since every baseline candidate and every split
+reads them again.
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ from rdkit.Chem import Descriptors, rdFingerprintGenerator
 
 _MORGAN = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
 DESCRIPTOR_NAMES = [name for name, _ in Descriptors._descList]
+_CACHED = 100_000  # molecules whose features stay in memory (~1 KB each)
 _LIMIT = 1e6  # descriptor values beyond this (a few overflow on odd molecules) are clipped; NaN becomes 0
 
 
-@functools.cache
+@functools.lru_cache(maxsize=_CACHED)
 def _ecfp4_counts(smiles: str) -> np.ndarray:
     return _MORGAN.GetCountFingerprintAsNumPy(Chem.MolFromSmiles(smiles)).astype(np.float32)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=_CACHED)
 def _rdkit2d(smiles: str) -> np.ndarray:
     values = Descriptors.CalcMolDescriptors(Chem.MolFromSmiles(smiles), missingVal=np.nan)
     row = np.array([values[name] for name in DESCRIPTOR_NAMES], dtype=np.float64)

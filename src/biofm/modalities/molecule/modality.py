@@ -88,6 +88,7 @@ class MoleculeModality:
     input_column = "smiles"
     default_split = "scaffold"
     out_of_domain_below = 0.3  # max ECFP4 Tanimoto to the training set; pairs below ~0.3 are usually unrelated
+    feature_sets = ("rdkit2d",)  # whole-molecule descriptors the head may read (model.extra_features)
 
     def record_unit(self, path: Path) -> str:
         return "row"  # an SDF record is reported by its row in the table it becomes
@@ -140,6 +141,11 @@ class MoleculeModality:
 
     def domain_features(self, items: list[str]) -> np.ndarray:
         return ecfp4(items)
+
+    def extra_features(self, name: str, items: list[str]) -> np.ndarray:
+        if name != "rdkit2d":
+            raise ConfigError(f"model.extra_features: molecules offer rdkit2d, not {name!r}")
+        return rdkit2d(items)
 
     def views(self, item: str) -> list[str]:
         return [item]  # randomised SMILES are for training; one canonical view predicts best

@@ -42,6 +42,7 @@ class TextModality:
     input_column = "text"
     default_split = "stratified"
     out_of_domain_below = None
+    feature_sets = ()  # no whole-input features beside the embedding yet
 
     def record_unit(self, path: Path) -> str:
         return "row"
@@ -101,6 +102,9 @@ class TextModality:
 
     def domain_features(self, items: list[str]) -> None:
         return None
+
+    def extra_features(self, name: str, items: list[str]) -> np.ndarray:
+        raise ConfigError(f"model.extra_features: {self.name} offers no extra features ({name!r} asked for)")
 
     def views(self, item: str) -> list[str]:
         return [item]

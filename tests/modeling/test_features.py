@@ -1,0 +1,117 @@
+"""Extra features beside the embedding (``model.extra_features: [rdkit2d]``): fitted on train only, and the
+same numbers in training, predict, serve and ONNX."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from biofm.core.errors import ConfigError, RunFolderError
+from biofm.data.splits import load_splits
+from biofm.modalities import get_modality
+from biofm.modeling.features import ExtraFeatures
+from biofm.modeling.loaded_run import load_run
+from biofm.serve import create_app
+from biofm.training.train import train
+from biofm.use.export import export
+from biofm.use.predict import predict
+from tests.conftest import DATA, tiny_config
+
+MOLECULE = get_modality("molecule")
+
+
+@pytest.fixture(scope="module")
+def descriptor_run(tmp_path_factory):
+    cfg = tiny_config(model={"preset": "tiny", "max_length": 96, "extra_features": ["rdkit2d"]},
+                      train={"epochs": 2, "batch_size": 16, "learning_rate": 1e-3, "patience": 2, "threads": 2,
+                             "precision": "fp32"},
+                      data={"train": str(DATA / "bbb_small.csv"), "label_columns": ["bbb_permeable"],
+                            "task": "classification", "augment": True})
+    return train(cfg, tmp_path_factory.mktemp("runs") / "descriptors").run_dir
+
+
+def test_statistics_come_from_the_training_inputs_only(descriptor_run):
+    run = load_run(descriptor_run)
+    splits = load_splits(run.config.data, run.modality)
+    refit = ExtraFeatures.fit(MOLECULE, ["rdkit2d"], splits.train.inputs)
+    np.testing.assert_allclose(run.features.mean, refit.mean, rtol=1e-6)
+    np.testing.assert_allclose(run.features.scale, refit.scale, rtol=1e-6)
+    everything = ExtraFeatures.fit(MOLECULE, ["rdkit2d"], splits.train.inputs + splits.val.inputs + splits.test.inputs)
+    assert not np.allclose(run.features.mean, everything.mean)  # val/test would move them: they were left out
+    saved = json.loads((descriptor_run / "features.json").read_text())
+    assert saved["names"] == ["rdkit2d"] and len(saved["mean"]) == run.model.n_extra > 100
+
+
+def test_features_are_finite_and_on_one_scale():
+    inputs = [MOLECULE.normalise(s) for s in ("CCO", "c1ccccc1", "CC(=O)Oc1ccccc1C(=O)O", "[Na+].[Cl-]", "C" * 60)]
+    features = ExtraFeatures.fit(MOLECULE, ["rdkit2d"], inputs)
+    values = features(inputs)
+    assert values.dtype == np.float32 and np.isfinite(values).all() and np.abs(values).max() <= 6.0
+    assert np.allclose(values.mean(axis=0), 0, atol=1e-4)
+
+
+def test_the_model_reads_the_features(descriptor_run):
+    run = load_run(descriptor_run)
+    inputs = pd.read_csv(DATA / "bbb_small.csv").smiles.tolist()[:8]
+    inputs = [MOLECULE.normalise(s) for s in inputs]
+    honest = run.outputs(inputs)
+    real = run.features
+    run.features = ExtraFeatures(MOLECULE, real.names, real.mean + 3 * real.scale, real.scale)  # shifted inputs
+    assert not np.allclose(run.outputs(inputs), honest)
+
+
+def test_predict_serve_and_onnx_give_the_training_numbers(descriptor_run, tmp_path):
+    predictions = pd.read_csv(descriptor_run / "predictions.csv")  # written by training, on test
+    test_file = tmp_path / "test.csv"
+    predictions[["input"]].rename(columns={"input": "smiles"}).to_csv(test_file, index=False)
+    again = predict(descriptor_run, test_file, tmp_path / "again.csv")
+    columns = [c for c in predictions.columns if c.startswith("prob_")]
+    np.testing.assert_allclose(again[columns].to_numpy(), predictions[columns].to_numpy(), atol=1e-5)
+
+    client = TestClient(create_app({"m": descriptor_run}))
+    response = client.post("/predict", json={"items": predictions.input.tolist()[:4]})
+    assert response.status_code == 200, response.text
+    served_probs = [[row["probabilities"][c.removeprefix("prob_")] for c in columns]
+                    for row in response.json()["results"]]
+    np.testing.assert_allclose(served_probs, predictions[columns].to_numpy()[:4], atol=1e-5)
+
+    parity = export(descriptor_run)
+    assert parity["onnx"]["max_abs_output_difference"] < 1e-4
+    onnx = load_run(descriptor_run, engine="onnx")
+    np.testing.assert_allclose(onnx.outputs(predictions.input.tolist()), predictions[columns].to_numpy(), atol=1e-4)
+
+
+def test_unknown_feature_sets_are_refused_before_work(tmp_path):
+    with pytest.raises(ConfigError, match="offers no feature set 'maccs'"):
+        train(tiny_config(model={"preset": "tiny", "extra_features": ["maccs"]}), tmp_path / "run")
+    dna = get_modality("dna")
+    with pytest.raises(ConfigError, match="offered: none"):
+        ExtraFeatures.fit(dna, ["rdkit2d"], ["ACGT"])
+
+
+def test_an_edited_feature_file_is_refused(descriptor_run, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(descriptor_run, copy)
+    saved = json.loads((copy / "features.json").read_text())
+    saved["mean"] = saved["mean"][:-1]
+    (copy / "features.json").write_text(json.dumps(saved))
+    with pytest.raises(RunFolderError, match=r"features\.json"):
+        load_run(copy)
+    (copy / "features.json").unlink()
+    with pytest.raises(RunFolderError, match="missing"):
+        load_run(copy)
+
+
+def test_explanations_hold_the_features_fixed(descriptor_run):
+    from biofm.trust.explain import explain_one
+
+    run = load_run(descriptor_run)
+    explanation = explain_one(run, MOLECULE.normalise("CC(=O)Oc1ccccc1C(=O)O"), steps=8)
+    assert len(explanation.position_scores) == len("CC(=O)Oc1ccccc1C(=O)O")
+    assert any(abs(s) > 0 for s in explanation.token_scores)
