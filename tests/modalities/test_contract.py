@@ -118,5 +118,5 @@ def test_extra_features_are_one_row_per_input_and_unknown_sets_are_refused(regis
         values = modality.extra_features(name, inputs[:5])
         assert values.shape[0] == 5 and values.shape[1] >= 1 and np.isfinite(values).all()
         assert np.array_equal(modality.extra_features(name, inputs[:5]), values)  # deterministic
-    with pytest.raises(ConfigError, match="model.extra_features"):
+    with pytest.raises(ConfigError, match=r"model\.extra_features"):
         modality.extra_features("no-such-set", inputs[:1])

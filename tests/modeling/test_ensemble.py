@@ -19,7 +19,7 @@ from biofm.serve import create_app
 from biofm.training.train import train
 from biofm.use.export import export
 from biofm.use.predict import predict
-from tests.conftest import DATA, tiny_config
+from conftest import DATA, tiny_config
 
 MOLECULE = get_modality("molecule")
 TRAIN = {"epochs": 2, "batch_size": 16, "learning_rate": 1e-3, "patience": 2, "threads": 2, "precision": "fp32",
@@ -115,5 +115,5 @@ def test_a_killed_ensemble_keeps_its_finished_members(tmp_path, monkeypatch):
 def test_lora_ensembles_are_refused_before_work(tmp_path):
     cfg = tiny_config(model={"preset": "tiny", "pretrained": "models/smiles-mini", "adaptation": "lora"},
                       train=TRAIN)
-    with pytest.raises(ConfigError, match="train.ensemble"):
+    with pytest.raises(ConfigError, match=r"train\.ensemble"):
         train(cfg, tmp_path / "run")

@@ -19,7 +19,7 @@ from biofm.serve import create_app
 from biofm.training.train import train
 from biofm.use.export import export
 from biofm.use.predict import predict
-from tests.conftest import DATA, tiny_config
+from conftest import DATA, tiny_config
 
 MOLECULE = get_modality("molecule")
 

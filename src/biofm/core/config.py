@@ -123,6 +123,10 @@ class TrainConfig:
     dp_epsilon: float | None = None  # differential privacy (DP-SGD on the head of a probe): ε budget; None: off
     dp_delta: float | None = None  # None: min(1e-5, 1 / (10 × training examples))
     dp_max_grad_norm: float = 1.0  # per-example gradient clipping bound
+    # domain adaptation: this many steps of continued pretraining on the training inputs (no labels) first
+    adapt_steps: int = 0
+    adapt_objective: str = "mlm"  # mlm | mtr | mlm+mtr (see PretrainSchedule.objective)
+    adapt_learning_rate: float = 1e-4
     ensemble: int = 1  # members trained from seeds seed, seed+1, …; their mean predicts, their spread is uncertainty
 
     def __post_init__(self) -> None:
@@ -130,12 +134,15 @@ class TrainConfig:
             raise ConfigError(f"train.track: expected one of {', '.join(TRACKERS)}, got {self.track!r}")
         if self.precision not in ("auto", "bf16", "fp32"):
             raise ConfigError(f"train.precision: expected auto, bf16 or fp32, got {self.precision!r}")
+        if self.adapt_steps < 0:
+            raise ConfigError(f"train.adapt_steps: must be >= 0, got {self.adapt_steps}")
         if not 1 <= self.ensemble <= 32:
             raise ConfigError(f"train.ensemble: must be from 1 to 32 members, got {self.ensemble}")
         for name in ("epochs", "batch_size", "patience"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"train.{name}: must be at least 1, got {getattr(self, name)}")
-        for name in ("learning_rate", "head_learning_rate", "dp_epsilon", "dp_delta", "dp_max_grad_norm"):
+        for name in ("learning_rate", "head_learning_rate", "dp_epsilon", "dp_delta", "dp_max_grad_norm",
+                     "adapt_learning_rate"):
             if getattr(self, name) is not None and getattr(self, name) <= 0:
                 raise ConfigError(f"train.{name}: must be positive, got {getattr(self, name)}")
         if not 0 <= self.warmup_ratio < 1:
@@ -268,6 +275,9 @@ class CorpusConfig:
     augment: bool = False  # modality augmentation (randomised SMILES, reverse complement)
     description: str | None = None  # what the corpus is, for the model card
     licence: str | None = None  # the corpus's licence, for the model card
+    # MTR targets computed once, kept here (SQLite); None: beside the first corpus file, or in the run
+    # folder where that one cannot be written
+    feature_cache: str | None = None
 
     def __post_init__(self) -> None:
         if not 0 < self.val_fraction < 0.5:
@@ -289,6 +299,9 @@ class PretrainSchedule:
     weight_decay: float = 0.01
     warmup_ratio: float = 0.05
     mask_probability: float = 0.15
+    # "mlm" (masked tokens), "mtr" (regress the modality's descriptors, e.g. ~210 RDKit 2D) or "mlm+mtr"
+    objective: str = "mlm"
+    mtr_weight: float = 1.0  # the descriptor loss's weight beside the masked-LM loss (mlm+mtr)
     eval_every: int = 500  # steps between validation passes (masked-token loss and accuracy)
     save_every: int = 500  # steps between checkpoints (a killed run resumes from the last one)
     seed: int = 0
@@ -301,6 +314,8 @@ class PretrainSchedule:
         for name in ("steps", "batch_size", "eval_every", "save_every"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"train.{name}: must be at least 1, got {getattr(self, name)}")
+        if self.mtr_weight <= 0:
+            raise ConfigError(f"train.mtr_weight: must be positive, got {self.mtr_weight}")
         if not 0 < self.mask_probability < 1:
             raise ConfigError(f"train.mask_probability: must be in (0, 1), got {self.mask_probability}")
 

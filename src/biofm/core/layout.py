@@ -28,9 +28,10 @@ contract between them.  Written by ``biofm train`` (and ``federate``), in the or
 
 Written later by other commands: ``calibration.json`` (calibrate), ``export/`` (export),
 ``evaluations/`` (evaluate).  Add-ons keep their own sub-folder: ``teacher/`` and
-``self_training/`` (self-training), ``federated/`` (federated runs).  A pretraining run writes the
-HuggingFace layout at its top plus ``biofm.json``, ``metrics.json``, ``history.json`` and a
-model card (``README.md``).
+``self_training/`` (self-training), ``federated/`` (federated runs), ``adapted/`` and
+``adapted_data/`` (domain adaptation, ``train.adapt_steps``).  A pretraining run writes the
+HuggingFace layout at its top plus ``biofm.json``, ``metrics.json``, ``history.json``, a
+model card (``README.md``) and, for MTR from a read-only corpus, its descriptor cache.
 
 ``--overwrite`` deletes a folder only when its ``state.json`` carries biofm's marker and every entry
 in it is one of the names below (``written_by_biofm``): a user's own file beside a run survives.
@@ -62,14 +63,17 @@ PARITY = "parity.json"  # inside export/: exported engines against PyTorch on va
 EVALUATIONS = "evaluations"
 CHECKPOINT_INFO = "biofm.json"  # a biofm-pretrained checkpoint: modality + tokenizer spec
 MODEL_CARD = "README.md"
+FEATURE_CACHE = "features.sqlite"  # MTR pretraining: descriptor targets, when the corpus folder is read-only
 LOSS_CURVE = "loss_curve.png"  # the model card's picture
-ADD_ONS = ("teacher", "self_training", "federated", "tensorboard", "mlruns")
+ADAPTED = "adapted"  # train.adapt_steps: the checkpoint pretrained further on the training inputs
+ADAPT_DATA = "adapted_data"  # … and the training inputs it read (plus MTR's descriptor cache)
+ADD_ONS = ("teacher", "self_training", "federated", "tensorboard", "mlruns", ADAPTED, ADAPT_DATA)
 # what `save_pretrained` writes at the top of a pretraining run (model and tokenizer)
 HF_FILES = ("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
             "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt", "added_tokens.json")
 WRITTEN = (STATE, LOCK, CONFIG, CHECKPOINTS, ENCODER, HEAD, FEATURES, WEIGHTS, ADAPTER, TOKENIZER, LABELS, SPLITS,
            PREDICTIONS, METRICS, DOMAIN, BASELINE, EXPLANATIONS, HISTORY, REPORT, CALIBRATION, EXPORT, EVALUATIONS,
-           CHECKPOINT_INFO, MODEL_CARD, LOSS_CURVE, *ADD_ONS, *HF_FILES)
+           CHECKPOINT_INFO, MODEL_CARD, FEATURE_CACHE, LOSS_CURVE, *ADD_ONS, *HF_FILES)
 
 
 def written_by_biofm(name: str) -> bool:

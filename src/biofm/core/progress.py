@@ -20,6 +20,7 @@ class RichProgress(TrainerCallback):
         self.progress: Progress | None = None
         self.task_id = None
         self.last_loss: float | None = None
+        self.parts: dict[str, float] = {}  # a pretraining objective's component losses (mlm_loss, mtr_loss)
 
     def on_train_begin(self, args, state, control, **kwargs):
         if not state.is_world_process_zero:  # under torchrun, one process reports
@@ -39,6 +40,7 @@ class RichProgress(TrainerCallback):
     def on_log(self, args, state, control, logs=None, **kwargs):
         if logs and "loss" in logs:
             self.last_loss = logs["loss"]
+            self.parts = {k: v for k, v in logs.items() if k.endswith("_loss") and isinstance(v, float)}
 
     def on_evaluate(self, args, state, control, metrics=None, **kwargs):
         value = (metrics or {}).get(f"eval_{self.primary}")
@@ -47,7 +49,8 @@ class RichProgress(TrainerCallback):
         where = f"epoch {state.epoch:5.1f}" if self.unit == "epoch" else f"step {state.global_step:>7}"
         val_loss = (metrics or {}).get("eval_loss")
         shown_loss = f"  val loss {val_loss:.4f}" if self.unit == "step" and val_loss is not None else ""
-        line = f"{where}  train loss {loss}{shown_loss}  val {self.primary} {shown}"
+        parts = "".join(f" ({k.removesuffix('_loss')} {v:.4f})" for k, v in self.parts.items())
+        line = f"{where}  train loss {loss}{parts}{shown_loss}  val {self.primary} {shown}"
         if self.progress is not None:
             self.progress.update(self.task_id, note=f"val {self.primary} {shown}")
             console.print(line)

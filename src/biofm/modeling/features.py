@@ -35,8 +35,10 @@ def check_extra_features(modality: Modality, names: list[str]) -> None:
 
 
 def _squash(raw: np.ndarray) -> np.ndarray:
-    """Signed log: descriptor values span many orders of magnitude (counts vs. Ipc); ranks are kept."""
-    raw = np.nan_to_num(raw.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+    """Signed log: descriptor values span many orders of magnitude (counts vs. Ipc); ranks are kept.
+    A missing value (NaN, ±inf) stays NaN here and becomes the training mean when standardised."""
+    raw = raw.astype(np.float64)
+    raw[~np.isfinite(raw)] = np.nan
     return np.sign(raw) * np.log1p(np.abs(raw))
 
 
@@ -59,19 +61,29 @@ class ExtraFeatures:
         if not names:
             return None
         check_extra_features(modality, names)
-        squashed = _squash(_raw(modality, names, train_inputs))
-        scale = squashed.std(axis=0)
-        return cls(modality, list(names), squashed.mean(axis=0), np.where(scale > 1e-8, scale, 1.0))
+        return cls.from_raw(modality, names, _raw(modality, names, train_inputs))
+
+    @classmethod
+    def from_raw(cls, modality: Modality, names: list[str], raw: np.ndarray) -> ExtraFeatures:
+        """Statistics of raw feature rows already computed (pretraining reads them from its cache)."""
+        squashed = _squash(raw)
+        known = np.isfinite(squashed).any(axis=0)  # a column missing everywhere: mean 0, scale 1
+        mean = np.where(known, np.nanmean(np.where(known, squashed, 0.0), axis=0), 0.0)
+        scale = np.where(known, np.nanstd(np.where(known, squashed, 0.0), axis=0), 1.0)
+        return cls(modality, list(names), mean, np.where(scale > 1e-8, scale, 1.0))
 
     def __call__(self, inputs: list[str]) -> np.ndarray:
         """(len(inputs), width) float32, finite: what the head reads."""
         if not inputs:
             return np.zeros((0, self.width), dtype=np.float32)
-        raw = _raw(self.modality, self.names, inputs)
+        return self.standardise(_raw(self.modality, self.names, inputs))
+
+    def standardise(self, raw: np.ndarray) -> np.ndarray:
+        """Raw feature rows on the training scale: signed log, standardised, clipped; NaN becomes the mean."""
         if raw.shape[1] != self.width:
             raise RunFolderError(f"{', '.join(self.names)}: this run was trained on {self.width} features but "
                                  f"{raw.shape[1]} are computed here (another RDKit / library release?); re-train")
-        standard = (_squash(raw) - self.mean) / self.scale
+        standard = np.nan_to_num((_squash(raw) - self.mean) / self.scale, nan=0.0)
         return np.clip(standard, -CLIP, CLIP).astype(np.float32)
 
     def save(self, run_dir: Path) -> None:

@@ -74,6 +74,8 @@ def check_config(cfg: RunConfig) -> None:
                           f"among {n} processes")
     if n > 1 and cfg.self_training.unlabelled:
         raise ConfigError("self_training: run pseudo-labelling in one process (not under torchrun)")
+    if n > 1 and cfg.train.adapt_steps:
+        raise ConfigError("train.adapt_steps: adapt to the domain in one process first (not under torchrun)")
     if n > 1 and cfg.train.ensemble > 1:
         raise ConfigError("train.ensemble: train ensemble members in one process (not under torchrun)")
 

@@ -49,6 +49,7 @@ from biofm.modeling.loaded_run import LoadedRun
 from biofm.modeling.metrics import compute_metrics
 from biofm.modeling.model import check_max_length
 from biofm.training import distributed
+from biofm.training.adapt import adapt_to_domain, check_adaptation_steps
 from biofm.training.members import train_ensemble
 from biofm.training.privacy import check_privacy
 from biofm.training.setup import Setup, make_trainer, setup
@@ -133,9 +134,10 @@ def resume_fine_tuning(run_dir: str | Path, prelude: Prelude | None = None) -> T
 
 def _fit(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: list | None,
          prelude: Prelude | None) -> dict:
-    extra: dict = {}
+    cfg, extra = adapt_to_domain(cfg, run_dir)
     if prelude is not None:
-        cfg, extra = prelude(cfg, run_dir)
+        cfg, more = prelude(cfg, run_dir)
+        extra.update(more)
     return _run(cfg, run_dir, checkpoint, callbacks, extra)
 
 
@@ -148,6 +150,7 @@ def checked_config(config: RunConfig) -> RunConfig:
     check_adaptation(cfg.model)
     check_baseline_choice(get_modality(cfg.modality), cfg.data.task, cfg.baseline)
     check_extra_features(get_modality(cfg.modality), cfg.model.extra_features)
+    check_adaptation_steps(cfg)
     if cfg.train.ensemble > 1 and (cfg.model.adaptation == "lora" or cfg.train.dp_epsilon is not None):
         raise ConfigError("train.ensemble: members are full or probe models (LoRA members would each need their "
                           "own adapter folder; DP members would spend the privacy budget once each)")

@@ -20,12 +20,17 @@ from biofm.core.io import atomic_path, write_figure
 
 def write_model_card(out_dir: Path, cfg: PretrainConfig, metrics: dict, history: list[dict]) -> None:
     """Write the checkpoint's model card (``README.md``) and its loss-curve picture."""
-    plot_loss_curve(history, out_dir / "loss_curve.png")
+    plot_loss_curve(history, out_dir / "loss_curve.png", cfg.train.objective)
     with atomic_path(out_dir / "README.md") as tmp:
         tmp.write_text(model_card(out_dir.name, cfg, metrics), encoding="utf-8")
 
 
-def plot_loss_curve(history: list[dict], path: Path) -> None:
+OBJECTIVE_WORDS = {"mlm": "masked-language modelling",
+                   "mtr": "multi-task regression of the modality's descriptors (MTR)",
+                   "mlm+mtr": "masked-language modelling plus multi-task regression of the modality's descriptors"}
+
+
+def plot_loss_curve(history: list[dict], path: Path, objective: str = "mlm") -> None:
     """Training and validation loss over steps, as a PNG beside the model card."""
     train = [(h["step"], h["loss"]) for h in history if "loss" in h]
     val = [(h["step"], h["eval_loss"]) for h in history if "eval_loss" in h]
@@ -33,7 +38,7 @@ def plot_loss_curve(history: list[dict], path: Path) -> None:
     for points, label in ((train, "train"), (val, "validation")):
         if points:
             ax.plot(*zip(*points, strict=True), label=label, marker="o" if label == "validation" else None, ms=3)
-    ax.set(xlabel="optimisation step", ylabel="masked-token loss", title="Masked-LM pretraining")
+    ax.set(xlabel="optimisation step", ylabel=f"{objective} loss", title=f"{objective} pretraining")
     ax.grid(alpha=0.3)
     ax.legend()
     write_figure(fig, path)
@@ -45,15 +50,17 @@ def model_card(name: str, cfg: PretrainConfig, metrics: dict) -> str:
     start = (f"continued from `{cfg.model.pretrained}`" if cfg.model.pretrained
              else f"`{cfg.model.preset}` preset, from scratch")
     m = metrics
+    masking = (f", {t.mask_probability:.0%} of tokens masked (80 % `[MASK]`, 10 % random, 10 % kept)"
+               if "mlm" in t.objective else "")
     recipe = yaml.safe_dump({k: v for k, v in cfg.to_dict().items()}, sort_keys=False).strip()
     return f"""---
 library_name: transformers
-tags: [biofm, masked-lm, {cfg.modality}]
+tags: [biofm, {t.objective}, {cfg.modality}]
 license: apache-2.0
 ---
 # {name}
 
-A small BERT encoder pretrained by `biofm pretrain` with masked-language modelling on
+A small BERT encoder pretrained by `biofm pretrain` with {OBJECTIVE_WORDS[t.objective]} on
 {corpus.description or "the corpus listed below"}. Fine-tune it with biofm
 (`model.pretrained: models/{name}`) or load it with
 `AutoModel.from_pretrained(path)` — offline, no network needed.
@@ -69,8 +76,8 @@ A small BERT encoder pretrained by `biofm pretrain` with masked-language modelli
 - Encoder: {start}; tokenizer `{cfg.model.tokenizer or "modality default"}`, vocabulary {metrics["vocabulary"]},
   max length {cfg.model.max_length} tokens.
 - {t.steps} steps of batch {t.batch_size} ({metrics["items_seen"]:,} items), AdamW lr {t.learning_rate},
-  warm-up {t.warmup_ratio:.0%} then linear decay, {t.mask_probability:.0%} of tokens masked
-  (80 % `[MASK]`, 10 % random, 10 % kept), seed {t.seed}, precision `{t.precision}`.
+  warm-up {t.warmup_ratio:.0%} then linear decay, objective `{t.objective}`{masking}, seed {t.seed},
+  precision `{t.precision}`.
 
 ## Results
 | validation loss | perplexity | masked-token accuracy | tokens/s (training) | peak memory | wall time |

@@ -44,6 +44,14 @@ from biofm.modeling.checkpoint import CHECKPOINT_INFO, adopt_checkpoint, pretrai
 from biofm.modeling.encoding import use_bf16
 from biofm.modeling.model import check_max_length, preset_config
 from biofm.training.model_card import write_model_card
+from biofm.training.mtr import (
+    ComponentLosses,
+    DescriptorTargets,
+    PretrainingModel,
+    check_objective,
+    descriptor_targets,
+    stack_descriptors,
+)
 
 TOKENIZE_CHUNK = 256  # items tokenised per call: the fast tokenizer's per-call overhead is paid once
 
@@ -73,6 +81,7 @@ def resume_pretraining(out_dir: str | Path) -> PretrainResult:
 
 def _resolved(cfg: PretrainConfig) -> PretrainConfig:
     modality = get_modality(cfg.modality)
+    check_objective(cfg.train.objective, modality)
     model = adopt_checkpoint(cfg.model, modality.name)
     check_max_length(model)
     return replace(cfg, model=model)
@@ -91,14 +100,19 @@ def _run(cfg: PretrainConfig, out_dir: Path, checkpoint: Path | None) -> dict:
     corpus = Corpus(cfg.corpus, modality)
     spec = cfg.model.tokenizer
     tokenizer = _tokenizer(cfg, modality, corpus)
+    objective = cfg.train.objective
+    targets = descriptor_targets(cfg, modality, corpus, out_dir) if "mtr" in objective else None
     model = _masked_lm(cfg, tokenizer)
-    val_set = _masked_validation(cfg, modality, corpus, tokenizer)
+    if targets is not None:
+        model = PretrainingModel(model, objective, targets.width, cfg.train.mtr_weight)
+    val_set = _masked_validation(cfg, modality, corpus, tokenizer, targets)
     train_set = MaskedLMStream(corpus, tokenizer, spec, cfg.model.max_length, cfg.corpus.augment,
-                               cfg.corpus.shuffle_buffer, cfg.train.seed)
-    counter = TokenCounter(tokenizer, cfg.train.mask_probability, cfg.train.seed)
+                               cfg.corpus.shuffle_buffer, cfg.train.seed, targets)
+    counter = TokenCounter(tokenizer, cfg.train.mask_probability, cfg.train.seed, mask="mlm" in objective)
     meter = Throughput(counter)
     trainer = _trainer(cfg, out_dir, model, train_set, val_set, counter, meter)
-    console.print(f"[bold]biofm pretrain[/] {cfg.modality} · {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M "
+    console.print(f"[bold]biofm pretrain[/] {cfg.modality} · {objective} · "
+                  f"{sum(p.numel() for p in model.parameters()) / 1e6:.2f} M "
                   f"parameters · vocabulary {len(tokenizer)} · {len(val_set)} validation items · "
                   f"{'bf16' if trainer.args.bf16 else 'fp32'}")
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
@@ -106,9 +120,11 @@ def _run(cfg: PretrainConfig, out_dir: Path, checkpoint: Path | None) -> dict:
     metrics = {
         "steps": trainer.state.global_step,
         "items_seen": trainer.state.global_step * cfg.train.batch_size,
+        "objective": objective,
         "val_loss": round(final["eval_loss"], 4),
-        "val_perplexity": round(float(np.exp(final["eval_loss"])), 3),
-        "val_masked_accuracy": round(final["eval_masked_accuracy"], 4),
+        # perplexity and masked accuracy describe the masked-LM part alone
+        "val_perplexity": round(float(np.exp(final["eval_loss"])), 3) if objective == "mlm" else None,
+        "val_masked_accuracy": round(final["eval_masked_accuracy"], 4) if "mlm" in objective else None,
         "tokens_per_second": meter.summary(),
         "peak_memory_mb": peak_memory_mb(),
         "skipped_items": {"train_current_pass": f"{corpus.skipped['train']} of {corpus.read['train']} read",
@@ -164,9 +180,10 @@ class MaskedLMStream(IterableDataset):
     """
 
     def __init__(self, corpus: Corpus, tokenizer, spec: str | None, max_length: int, augment: bool,
-                 buffer: int, seed: int):
+                 buffer: int, seed: int, targets: DescriptorTargets | None = None):
         self.corpus, self.tokenizer, self.spec = corpus, tokenizer, spec
         self.max_length, self.augment, self.buffer, self.seed = max_length, augment, buffer, seed
+        self.targets = targets  # MTR: each item's descriptors (of the item itself, not its augmented form)
 
     def __iter__(self):
         for pass_number in range(10**9):
@@ -175,20 +192,21 @@ class MaskedLMStream(IterableDataset):
             items = shuffled(self.corpus.items("train", phase), self.buffer, rng)
             produced = False
             for chunk in _chunks(self._texts(items, rng), TOKENIZE_CHUNK):
-                for ids in self.tokenizer(chunk, truncation=True, max_length=self.max_length)["input_ids"]:
+                texts = [text for _, text in chunk]
+                encoded = self.tokenizer(texts, truncation=True, max_length=self.max_length)["input_ids"]
+                targets = self.targets([item for item, _ in chunk]) if self.targets else [None] * len(chunk)
+                for ids, target in zip(encoded, targets, strict=True):
                     produced = True
-                    yield {"input_ids": ids}
+                    yield {"input_ids": ids} if target is None else {"input_ids": ids, "descriptors": target}
             if not produced:
                 raise DataError(self.corpus.paths[0], "the corpus has no training items (all held out or invalid)")
 
     def _texts(self, items, rng: np.random.Generator):
         modality = self.corpus.modality
         for item in items:
-            if self.augment:
-                item = modality.augment(item, rng)
-            text = _text(modality, item, self.spec)
+            text = _text(modality, modality.augment(item, rng) if self.augment else item, self.spec)
             if text is not None:
-                yield text
+                yield item, text
 
 
 def _chunks(iterable, size: int):
@@ -202,42 +220,66 @@ def _chunks(iterable, size: int):
         yield chunk
 
 
-def _masked_validation(cfg: PretrainConfig, modality: Modality, corpus: Corpus, tokenizer) -> list[dict]:
-    """Validation items masked once with a fixed seed, so every evaluation scores the same positions."""
+def _masked_validation(cfg: PretrainConfig, modality: Modality, corpus: Corpus, tokenizer,
+                       targets: DescriptorTargets | None = None) -> list[dict]:
+    """Validation items masked once with a fixed seed, so every evaluation scores the same positions
+    (with MTR, each with its descriptor targets; ``mtr`` alone masks nothing)."""
     sample = corpus.sample("val", cfg.corpus.max_val)
-    texts = [t for t in (_text(modality, s, cfg.model.tokenizer) for s in sample) if t]
+    kept = [(s, t) for s, t in ((s, _text(modality, s, cfg.model.tokenizer)) for s in sample) if t]
+    texts = [t for _, t in kept]
     if not texts:
         raise DataError(corpus.paths[0], "no validation items; raise corpus.val_fraction or add data")
     masker = DataCollatorForLanguageModeling(tokenizer, mlm_probability=cfg.train.mask_probability,
                                              seed=cfg.train.seed + 1)
     encoded = tokenizer(texts, truncation=True, max_length=cfg.model.max_length)["input_ids"]
-    batch = masker([{"input_ids": ids} for ids in encoded])
-    lengths = [len(ids) for ids in encoded]
-    return [{"input_ids": batch["input_ids"][i, :n].tolist(), "labels": batch["labels"][i, :n].tolist()}
-            for i, n in enumerate(lengths)]
+    items = [{"input_ids": ids} for ids in encoded]
+    if "mlm" in cfg.train.objective:
+        batch = masker(items)
+        items = [{"input_ids": batch["input_ids"][i, : len(ids)].tolist(), "labels": batch["labels"][i, : len(ids)]
+                  .tolist()} for i, ids in enumerate(encoded)]
+    if targets is not None:
+        for item, target in zip(items, targets([s for s, _ in kept]), strict=True):
+            item["descriptors"] = target
+    return items
 
 
 class TokenCounter:
     """Masks training batches (seeded generator: a resumed run masks as an uninterrupted one) and pads
     pre-masked validation batches; counts the real tokens that pass through, for throughput."""
 
-    def __init__(self, tokenizer, mask_probability: float, seed: int):
+    def __init__(self, tokenizer, mask_probability: float, seed: int, mask: bool = True):
         self.masker = DataCollatorForLanguageModeling(tokenizer, mlm_probability=mask_probability, seed=seed)
-        self.pad_id = tokenizer.pad_token_id
+        self.pad_id, self.mask = tokenizer.pad_token_id, mask
         self.tokens = 0
 
     def __call__(self, items: list[dict]) -> dict[str, torch.Tensor]:
-        if "labels" not in items[0]:
+        items = [dict(item) for item in items]  # validation items are reused: never pop from them
+        descriptors = stack_descriptors(items)
+        batch = self._tokens(items)
+        if descriptors is not None:
+            batch["descriptors"] = descriptors
+        return batch
+
+    def _tokens(self, items: list[dict]) -> dict[str, torch.Tensor]:
+        if "labels" not in items[0] and self.mask:
             batch = self.masker(items)
             self.tokens += int(batch["attention_mask"].sum())
             return batch
+        if "labels" not in items[0]:  # MTR alone: the inputs stay whole
+            ids = self._padded(items, "input_ids", self.pad_id)
+            self.tokens += int((ids != self.pad_id).sum())
+            return {"input_ids": ids, "attention_mask": (ids != self.pad_id).long()}
+        ids = self._padded(items, "input_ids", self.pad_id)
+        return {"input_ids": ids, "attention_mask": (ids != self.pad_id).long(),
+                "labels": self._padded(items, "labels", -100)}
+
+    @staticmethod
+    def _padded(items: list[dict], key: str, fill: int) -> torch.Tensor:
         width = max(len(item["input_ids"]) for item in items)
-        ids = torch.full((len(items), width), self.pad_id, dtype=torch.long)
-        labels = torch.full((len(items), width), -100, dtype=torch.long)
+        out = torch.full((len(items), width), fill, dtype=torch.long)
         for row, item in enumerate(items):
-            ids[row, : len(item["input_ids"])] = torch.tensor(item["input_ids"])
-            labels[row, : len(item["labels"])] = torch.tensor(item["labels"])
-        return {"input_ids": ids, "attention_mask": (ids != self.pad_id).long(), "labels": labels}
+            out[row, : len(item[key])] = torch.tensor(item[key])
+        return out
 
 
 class Throughput(TrainerCallback):
@@ -296,16 +338,20 @@ def _trainer(cfg: PretrainConfig, out_dir: Path, model, train_set, val_set, coll
         disable_tqdm=True,
         remove_unused_columns=False,
         dataloader_num_workers=0,
+        # MTR alone: the descriptors are the labels and validation reports its loss only
+        **({"label_names": ["descriptors"], "prediction_loss_only": True} if t.objective == "mtr" else {}),
     )
+    masked = "mlm" in t.objective
     trainer = Trainer(
         model=model,
         args=args,
         train_dataset=train_set,
         eval_dataset=val_set,
         data_collator=collator,
-        compute_metrics=_masked_accuracy,
-        preprocess_logits_for_metrics=lambda logits, labels: logits.argmax(-1),
-        callbacks=[meter, RichProgress("masked_accuracy", unit="step")],
+        compute_metrics=_masked_accuracy if masked else None,
+        preprocess_logits_for_metrics=(lambda logits, labels: logits.argmax(-1)) if masked else None,
+        callbacks=[meter, *([ComponentLosses(model)] if isinstance(model, PretrainingModel) else []),
+                   RichProgress("masked_accuracy" if masked else "loss", unit="step")],
     )
     trainer.remove_callback(PrinterCallback)
     return trainer
