@@ -39,13 +39,23 @@ peers:
 	  && .venv-peers/bin/pip install -q chemprop==2.3.1; }
 
 bench: venv peers
-	# honest yardsticks: every classical candidate, the one validation chose, the model, Chemprop; 3 seeds
-	$(OFFLINE) $(PY) benchmarks/yardsticks.py --out runs/bench/yardsticks --seeds 0 1 2 --peers \
-		--case b3db-seeded=configs/b3db.yaml --case "b3db-deterministic=configs/b3db.yaml:data.split_seed=null" \
-		--case solubility=configs/solubility.yaml
+	$(PY) -m pip install -q --no-deps molsets  # the pretraining corpus (MTR ablation, memory/throughput check)
+	# the default configs (descriptor head) beside every classical candidate, the one validation chose and
+	# Chemprop (solubility; about 25 min a seed on B3DB here), 3 seeds; then the ablations on solubility
+	test -f runs/bench/checkpoints/smiles-mini-mtr400/state.json || $(OFFLINE) $(BIOFM) pretrain \
+		--config configs/pretrain_smiles_mtr.yaml --out runs/bench/checkpoints/smiles-mini-mtr400
+	$(OFFLINE) $(PY) benchmarks/yardsticks.py --out runs/bench/fm --reuse --seeds 0 1 2 --peers solubility \
+		--case solubility=configs/solubility.yaml --case "b3db-deterministic=configs/b3db.yaml:data.split_seed=null" \
+		--case b3db-seeded=configs/b3db.yaml --case "solubility-single=configs/solubility.yaml:train.ensemble=1" \
+		--case "solubility-adapt=configs/solubility.yaml:train.ensemble=1,train.adapt_steps=1000,train.adapt_objective=mlm+mtr" \
+		--case "solubility-mtr400=configs/solubility.yaml:train.ensemble=1,model.pretrained=runs/bench/checkpoints/smiles-mini-mtr400"
+	# the same without the descriptor head (the model of the previous round), same seeds and splits
+	$(OFFLINE) $(PY) benchmarks/yardsticks.py --out runs/bench/yardsticks --reuse --seeds 0 1 2 \
+		--case "b3db-seeded=configs/b3db.yaml:model.extra_features=[]" \
+		--case "b3db-deterministic=configs/b3db.yaml:data.split_seed=null,model.extra_features=[]" \
+		--case "solubility=configs/solubility.yaml:model.extra_features=[],train.ensemble=1"
 	$(OFFLINE) $(PY) benchmarks/yardsticks.py --out runs/bench/yardsticks-other --seeds 0 1 2 \
 		--case tf_binding=configs/tf_binding.yaml --case drug_reviews=configs/drug_reviews.yaml
-	$(PY) -m pip install -q --no-deps molsets  # the pretraining corpus, for the memory/throughput check
 	# fine-tuned smiles-mini vs the same architecture from scratch vs ECFP4 + RF, 3 seeds, same splits
 	$(OFFLINE) $(PY) benchmarks/finetune.py --out runs/bench --configs configs/b3db.yaml --seeds 0 1 2 \
 		--set data.split_seed=null --variant scratch model.pretrained=null train.learning_rate=5e-4

@@ -2,11 +2,12 @@
 
     python benchmarks/yardsticks.py --out runs/bench/yardsticks --seeds 0 1 2 \
         --case b3db-seeded=configs/b3db.yaml --case b3db-deterministic=configs/b3db.yaml:data.split_seed=null \
-        --case solubility=configs/solubility.yaml [--peers]
+        --case solubility=configs/solubility.yaml [--peers [CASE …]]
 
 Each case is ``NAME=CONFIG[:override,override…]``.  Per case and seed one ordinary `biofm train` run
 (the model, every baseline candidate, the validation choice and the paired-bootstrap verdict, all in
-its metrics.json) and, with ``--peers``, Chemprop v2 on exactly that run's rows (``peers.py``).
+its metrics.json) and, with ``--peers``, Chemprop v2 on exactly that run's rows (``peers.py``; ``--peers``
+alone: every case; ``--peers solubility``: the cases named).
 Writes ``yardsticks.json`` (every figure) and ``yardsticks.md`` (the table: test metric mean ± s.d.
 over seeds, verdicts, wall times).  Nothing is skipped: a failed run stops the benchmark.
 """
@@ -35,7 +36,8 @@ def run_case(name: str, spec: str, out: Path, seeds: list[int], peers: bool, reu
         m = finished(run_dir, cfg) if reuse else None
         if m is None:
             m = train(cfg, run_dir, overwrite=True).metrics
-        row = {"seed": seed, "model": m["test"][m["primary_metric"]], "chosen": m["baseline"]["key"],
+        row = {"seed": seed, "model": m["test"][m["primary_metric"]], "model_val": m["val"][m["primary_metric"]],
+               "chosen": m["baseline"]["key"],
                "baseline": m["baseline"]["test"][m["primary_metric"]], "verdict": m["verdict"],
                "candidates": {k: {"val": c["val"][m["primary_metric"]], "test": c["test"][m["primary_metric"]],
                                   "seconds": c["seconds"]} for k, c in m["baseline"]["candidates"].items()},
@@ -64,7 +66,8 @@ def summarise(runs: list[dict]) -> dict:
         return {"mean": round(statistics.fmean(values), 4),
                 "sd": round(statistics.stdev(values), 4) if len(values) > 1 else 0.0} if values else None
 
-    summary = {"model": mean_sd([r["model"] for r in runs]), "chosen_baseline": mean_sd([r["baseline"] for r in runs]),
+    summary = {"model": mean_sd([r["model"] for r in runs]), "model_val": mean_sd([r.get("model_val") for r in runs]),
+               "chosen_baseline": mean_sd([r["baseline"] for r in runs]),
                "verdicts": dict(Counter(r["verdict"]["verdict"] for r in runs)),
                "chosen": dict(Counter(r["chosen"] for r in runs)),
                "model_train_seconds": mean_sd([r["model_train_seconds"] for r in runs])}
@@ -78,15 +81,16 @@ def summarise(runs: list[dict]) -> dict:
 
 
 def table(cases: list[dict]) -> str:
-    lines = ["| case (test metric) | candidates: mean ± s.d. (seconds) | chosen on val | model | Chemprop | "
-             "verdicts (model vs chosen) |", "|---|---|---|---|---|---|"]
+    lines = ["| case (test metric) | candidates: mean ± s.d. (seconds) | chosen on val | model (validation) | model | "
+             "Chemprop | verdicts (model vs chosen) |", "|---|---|---|---|---|---|---|"]
     for case in cases:
         s = case["summary"]
         keys = list(case["runs"][0]["candidates"])
         candidates = "; ".join(f"{k} {_fmt(s[k])} ({s[f'{k}_seconds']['mean']:.0f} s)" for k in keys)
         chemprop = f"{_fmt(s['chemprop'])} ({s['chemprop_seconds']['mean']:.0f} s)" if "chemprop" in s else "—"
         lines.append(f"| {case['case']} ({case['metric']}) | {candidates} | {_fmt(s['chosen_baseline'])} "
-                     f"({', '.join(f'{k}×{n}' for k, n in s['chosen'].items())}) | {_fmt(s['model'])} "
+                     f"({', '.join(f'{k}×{n}' for k, n in s['chosen'].items())}) | {_fmt(s.get('model_val'))} | "
+                     f"{_fmt(s['model'])} "
                      f"({s['model_train_seconds']['mean']:.0f} s) | {chemprop} | "
                      f"{', '.join(f'{v}×{n}' for v, n in s['verdicts'].items())} |")
     return "\n".join(lines) + "\n"
@@ -101,13 +105,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("runs/bench/yardsticks"))
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--case", action="append", required=True, help="NAME=CONFIG[:override,override…]")
-    parser.add_argument("--peers", action="store_true", help="also Chemprop v2 on each run's rows (molecules)")
+    parser.add_argument("--peers", nargs="*", default=None, metavar="CASE",
+                        help="also Chemprop v2 on each run's rows (molecules): every case, or the cases named")
     parser.add_argument("--reuse", action="store_true", help="keep complete runs of the same config (resume)")
     args = parser.parse_args()
     cases = []
     for spec in args.case:
         name, _, config = spec.partition("=")
-        cases.append(run_case(name, config, args.out, args.seeds, args.peers, args.reuse))
+        peers = args.peers is not None and (not args.peers or name in args.peers)
+        cases.append(run_case(name, config, args.out, args.seeds, peers, args.reuse))
         write_json(args.out / "yardsticks.json", cases)  # after every case: a long benchmark keeps what it has
         (args.out / "yardsticks.md").write_text(table(cases), encoding="utf-8")
     print(json.dumps([c["summary"] for c in cases], indent=1))

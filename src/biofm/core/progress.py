@@ -48,7 +48,8 @@ class RichProgress(TrainerCallback):
         loss = f"{self.last_loss:.4f}" if self.last_loss is not None else "n/a"
         where = f"epoch {state.epoch:5.1f}" if self.unit == "epoch" else f"step {state.global_step:>7}"
         val_loss = (metrics or {}).get("eval_loss")
-        shown_loss = f"  val loss {val_loss:.4f}" if self.unit == "step" and val_loss is not None else ""
+        shown_loss = (f"  val loss {val_loss:.4f}" if self.unit == "step" and val_loss is not None
+                      and self.primary != "loss" else "")
         parts = "".join(f" ({k.removesuffix('_loss')} {v:.4f})" for k, v in self.parts.items())
         line = f"{where}  train loss {loss}{parts}{shown_loss}  val {self.primary} {shown}"
         if self.progress is not None:

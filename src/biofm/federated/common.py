@@ -41,6 +41,8 @@ def check_federated(cfg: RunConfig) -> None:
                           "weights and tokenizer (a tokenizer built from one site's data would not fit the others)")
     if cfg.train.dp_epsilon is not None or cfg.self_training.unlabelled:
         raise ConfigError("federated training does not combine with train.dp_epsilon or self_training yet")
+    if cfg.train.ensemble > 1 or cfg.train.adapt_steps:
+        raise ConfigError("federated training does not combine with train.ensemble or train.adapt_steps yet")
     if cfg.model.extra_features:  # each site would scale them by its own statistics
         raise ConfigError("federated training does not combine with model.extra_features yet (the sites would "
                           "put the features on different scales)")
