@@ -121,7 +121,7 @@ class PretrainingModel(nn.Module):
             for key, value in losses.items():
                 self.sums[key] += float(value.detach())
             self.sums["batches"] += 1
-        return {"loss": total, "logits": out.logits if "mlm" in self.objective else out.hidden_states[-1][:, :1]}
+        return {"loss": total, **({"logits": out.logits} if "mlm" in self.objective else {})}
 
     def save_pretrained(self, folder: str) -> None:
         self.mlm.save_pretrained(folder)
