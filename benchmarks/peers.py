@@ -59,7 +59,8 @@ def chemprop_on_run(run_dir: str | Path, epochs: int = 50, chemprop: Path = CHEM
             frame.to_csv(scratch / f"{part}.csv", index=False)
         start = time.perf_counter()
         _call([str(chemprop), "train", "-i", *(str(scratch / f"{p}.csv") for p in ("train", "val", "test")),
-               "-t", task_type, "--epochs", str(epochs), "-o", str(scratch / "model"), "-n", "0"])
+               "-t", task_type, "--epochs", str(epochs), "-o", str(scratch / "model"), "-n", "0",
+               "--pytorch-seed", str(run.config.train.seed)])  # the run's seed: 3 runs are 3 Chemprop seeds
         seconds = time.perf_counter() - start
         _call([str(chemprop), "predict", "-i", str(scratch / "test.csv"), "--model-paths", str(scratch / "model"),
                "-o", str(scratch / "predictions.csv"), "-n", "0"])
