@@ -41,7 +41,7 @@ peers:
 bench: venv peers
 	$(PY) -m pip install -q --no-deps molsets  # the pretraining corpus (MTR ablation, memory/throughput check)
 	# the default configs (descriptor head) beside every classical candidate, the one validation chose and
-	# Chemprop (solubility; about 25 min a seed on B3DB here), 3 seeds; then the ablations on solubility
+	# Chemprop (solubility; add b3db-seeded to --peers for B3DB, about 7 min a seed), 3 seeds; then ablations
 	test -f runs/bench/checkpoints/smiles-mini-mtr400/state.json || $(OFFLINE) $(BIOFM) pretrain \
 		--config configs/pretrain_smiles_mtr.yaml --out runs/bench/checkpoints/smiles-mini-mtr400
 	$(OFFLINE) $(PY) benchmarks/yardsticks.py --out runs/bench/fm --reuse --seeds 0 1 2 --peers solubility \
