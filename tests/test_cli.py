@@ -129,3 +129,28 @@ def test_usage_errors_are_one_line_too():
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert done.returncode == 2 and len(lines) == 1, done.stderr
     assert "Invalid value for '--top-k'" in lines[0] and "╭" not in done.stderr
+
+
+def test_train_from_a_csv_and_a_label_alone_prints_what_it_inferred(tmp_path, data_dir):
+    run = tmp_path / "assay"
+    result = runner.invoke(app, ["train", str(data_dir / "bbb_small.csv"), "--label", "bbb_permeable",
+                                 "--out", str(run), "--set", "train.epochs=1", "--set", "explain_examples=0",
+                                 "--no-baseline"])
+    assert result.exit_code == 0, result.output
+    assert "inferred from bbb_small.csv: molecule inputs in 'smiles'" in " ".join(result.output.split())
+    saved = yaml.safe_load((run / "config.yaml").read_text())
+    assert saved["data"]["input_column"] == "smiles" and saved["model"]["extra_features"] == ["rdkit2d"]
+    assert saved["model"]["pretrained"].endswith("smiles-mini") and (run / "features.json").exists()
+
+    result = runner.invoke(app, ["train", str(data_dir / "bbb_small.csv"), "--config", "x.yaml", "--out", str(run)])
+    assert result.exit_code == 2 and "not both" in result.output
+    result = runner.invoke(app, ["train", "--label", "y", "--config", "x.yaml", "--out", str(run)])
+    assert result.exit_code == 2 and "go with a DATA file" in result.output
+
+
+def test_init_prints_a_commented_config_that_trains_the_same(tmp_path, data_dir):
+    result = runner.invoke(app, ["init", str(data_dir / "solubility_small.csv"), "--label", "log_solubility"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "task: regression  # " in text and "inferred: regression of 'log_solubility'" in text
+    assert yaml.safe_load(text)["data"]["input_column"] == "smiles"

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator
 
+from biofm.core.config import RunConfig
 from biofm.core.errors import ConfigError
 from biofm.data.datasets import catalog
 from biofm.data.records import read_records
@@ -91,6 +92,22 @@ def test_explanations_come_back_as_a_view_with_the_files_it_names(registered, tm
     view = modality.render_explanation(item, np.linspace(-1, 1, len(item)), tmp_path / "e")
     assert isinstance(view, ExplanationView)
     assert all(Path(f).is_file() for f in view.files) and all(isinstance(line, str) for line in view.findings)
+
+
+def test_an_input_is_depicted_as_html_that_cannot_run_script(registered):
+    modality, inputs, _ = registered
+    fragment = modality.depict(inputs[0])
+    assert isinstance(fragment, str) and fragment.startswith("<") and "<script" not in fragment.lower()
+
+
+def test_a_modality_recognises_its_own_inputs_and_says_where_a_new_dataset_starts(registered):
+    modality, inputs, _ = registered
+    assert sum(map(modality.recognises, inputs)) >= 0.95 * len(inputs)
+    assert not modality.recognises("") and isinstance(modality.recognition_rank, int)
+    for kind in ("classification", "regression"):
+        starter = modality.starter(kind)
+        assert set(starter) <= {"data", "model", "train"}
+        RunConfig.from_dict({**starter, "modality": modality.name})  # every key a real, valid config key
 
 
 def test_domain_baseline_metric_and_groups(registered):

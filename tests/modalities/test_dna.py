@@ -116,3 +116,10 @@ def test_baseline_and_csv_input(tmp_path):
 def test_normalise_rejects_empty():
     with pytest.raises(InvalidInput, match="empty sequence"):
         dna.normalise("  ")
+
+
+def test_a_long_sequence_is_depicted_in_part_with_its_length():
+    from biofm.modalities import get_modality
+
+    fragment = get_modality("dna").depict("ACGT" * 100)
+    assert fragment.count("<span") == 300 and "(400 bases)" in fragment

@@ -165,3 +165,10 @@ def test_deid_replaces_identifier_columns_whole(tmp_path):
     assert out.patient_name.tolist() == ["[NAME]"] * 2 and out.MRN.tolist() == ["[ID]"] * 2
     assert out.DOB.tolist() == ["[DATE]"] * 2 and out.dose_mg.tolist() == ["5", "10"]
     assert {"patient_name", "MRN", "DOB", "note"} <= set(result["columns"])
+
+
+def test_a_text_is_depicted_escaped():
+    from biofm.modalities import get_modality
+
+    assert get_modality("text").depict("<b>fever</b> & cough") == \
+        '<span class="text">&lt;b&gt;fever&lt;/b&gt; &amp; cough</span>'

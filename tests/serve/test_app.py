@@ -21,6 +21,13 @@ def test_predict_returns_one_result_per_item(client):
     first = body["results"][0]
     assert first["normalised"] == "CCO" and first["prediction"] in ("0", "1")
     assert sum(first["probabilities"].values()) == pytest.approx(1.0, abs=1e-5)
+    assert "depiction" not in first  # drawings only when asked: an API client scoring many items pays nothing
+
+
+def test_depict_draws_each_input_as_an_image(client):
+    body = client.post("/predict", json={"items": ["OCC"], "depict": True}).json()
+    depiction = body["results"][0]["depiction"]
+    assert depiction.startswith('<img alt="structure of CCO" src="data:image/svg+xml;base64,')
 
 
 def test_named_models_and_cards(client):
@@ -73,5 +80,16 @@ def test_explain_returns_attributions_per_token(client):
     first = response.json()["results"][0]
     assert first["input"] == "CCO" and len(first["position_scores"]) == 3
     assert len(first["tokens"]) == len(first["token_scores"]) and "integrated gradients" in first["method"]
+    assert first["view_html"].startswith("<img") and "data:image/svg+xml;base64," in first["view_html"]
     too_many = client.post("/explain", json={"items": ["CCO"] * 17})
     assert too_many.status_code == 413 and "at most 16" in too_many.text
+
+
+def test_dna_is_depicted_as_bases_and_explained_as_a_base_track(motif_run):
+    client = TestClient(create_app({"dna": motif_run.run_dir}))
+    sequence = "ACGTTGACTCAGGATCCAGTACGTTGACCATGCAAGTC"
+    result = client.post("/predict", json={"items": [sequence], "depict": True}).json()["results"][0]
+    assert result["depiction"].startswith('<code class="bases"') and result["depiction"].count("<span") == len(sequence)
+    explained = client.post("/explain", json={"items": [sequence]}).json()["results"][0]
+    assert explained["view_html"].startswith('<img alt="attributions" src="data:image/png;base64,')
+    assert isinstance(explained["findings"], list)

@@ -1,4 +1,5 @@
-"""End to end in headless Chromium: load the page, submit a molecule, see the prediction."""
+"""End to end in headless Chromium: load the page, submit a molecule, see it drawn beside its prediction,
+explain it."""
 
 import shutil
 import sys
@@ -44,7 +45,26 @@ def test_page_predicts_a_molecule(trained_run, tmp_path):
             driver.find_element(By.ID, "go").click()
             wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "#results tbody tr")))
             row = driver.find_element(By.CSS_SELECTOR, "#results tbody tr").text
+            drawing = wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "td.depiction img")))
+            wait.until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", drawing))
+            assert drawing.get_attribute("src").startswith("data:image/svg+xml;base64,")
+            structure = drawing.screenshot_as_png  # the drawing is really on screen: ink on a white card
+            driver.find_element(By.CSS_SELECTOR, "button.explain").click()
+            view = wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "tr.explanation .view img")))
+            wait.until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", view))
+            explained = driver.find_element(By.CSS_SELECTOR, "tr.explanation").text
             driver.save_screenshot(str(tmp_path / "page.png"))
         finally:
             driver.quit()
     assert "Cn1cnc2c1c(=O)n(C)c(=O)n2C" in row and ("0" in row or "1" in row)
+    assert dark_share(structure) > 0.01 and "Attributions for" in explained
+
+
+def dark_share(png: bytes) -> float:
+    """The share of a picture's pixels that are clearly not background (bonds, atom labels)."""
+    import io
+
+    from PIL import Image
+
+    pixels = list(Image.open(io.BytesIO(png)).convert("L").getdata())
+    return sum(p < 160 for p in pixels) / len(pixels)

@@ -21,6 +21,7 @@ from biofm.modalities.text.deid_files import deidentify_file
 from biofm.training.sweep import read_space
 from biofm.training.sweep import sweep as search
 from biofm.use.bench import bench
+from biofm.use.compare import compare_runs, write_comparison
 
 
 @app.command()
@@ -191,6 +192,36 @@ def bench_command(
                       str(r["peak_memory_mb"]))
     console.print(table)
     console.print(f"written to {out}")
+
+
+@app.command()
+@friendly
+def compare(
+    runs: Annotated[list[Path], typer.Argument(help="Run folders (e.g. runs/*); others are listed as left out.")],
+    metric: Annotated[str | None, typer.Option(help="Metric to show (default: each run's primary metric).")] = None,
+    sort: Annotated[str | None, typer.Option(help="Column to order by (model_test: best first), e.g. seconds.")]
+    = None,
+    output: Annotated[list[Path] | None, typer.Option(help="Also write the table: .csv or .html (repeatable).")]
+    = None,
+) -> None:
+    """One table of many runs: data, model, adaptation, test metric beside the baseline's, verdict, seconds."""
+
+    result = compare_runs(runs, metric=metric, sort=sort)
+    shown = result.table.assign(run=[_short(r) for r in result.table.run])
+    table = Table(*(c.replace("model_", "").replace("_", " ") for c in shown.columns))
+    for row in shown.itertuples(index=False):
+        table.add_row(*("—" if v is None or v != v else f"{v:.4f}" if isinstance(v, float) else str(v) for v in row))
+    console.print(table)
+    for path in output or []:
+        console.print(f"written to {write_comparison(result.table, path)}")
+    for folder, why in result.left_out.items():
+        console.print(f"[yellow]left out[/] {folder}: {why}", highlight=False)
+
+
+def _short(path: str) -> str:
+    """A run's path relative to the working folder where it lies inside it (tables stay narrow)."""
+    absolute = Path(path).absolute()
+    return str(absolute.relative_to(Path.cwd())) if absolute.is_relative_to(Path.cwd()) else path
 
 
 @datasets_app.command("list")

@@ -11,9 +11,11 @@ from rich.table import Table
 
 from biofm.cli.app import ENGINE_HELP, app, default, friendly, show_metrics, start_or_resume
 from biofm.core.config import PretrainConfig
+from biofm.core.config_yaml import commented_yaml
 from biofm.core.errors import BiofmError
 from biofm.core.progress import console
 from biofm.core.runfolder import check_run
+from biofm.data.autoconfig import infer_config
 from biofm.serve import ServeLimits
 from biofm.serve import serve as run_server
 from biofm.training.pretrain import pretrain as run_pretraining
@@ -28,11 +30,22 @@ from biofm.use.export import export as run_export
 from biofm.use.predict import evaluate as run_evaluation
 from biofm.use.predict import predict as run_prediction
 
+DATA_HELP = "A labelled file (CSV/TSV/JSONL/Parquet, FASTA, SDF): settings are inferred and printed, no config needed."
+LABEL_HELP = "Column(s) to predict, with DATA (repeat for several: multi-task)."
+INPUT_HELP = "Column holding the inputs, with DATA (default: the one that looks like SMILES, DNA or text)."
+TASK_HELP = "classification or regression, with DATA (default: from the label's values)."
+MODALITY_HELP = "molecule, dna or text, with DATA (default: from the input column's values)."
+
 
 @app.command()
 @friendly
 def train(
-    config: Annotated[Path | None, typer.Option(help="Run config YAML (see configs/).")] = None,
+    data: Annotated[Path | None, typer.Argument(help=DATA_HELP, show_default=False)] = None,
+    label: Annotated[list[str] | None, typer.Option(help=LABEL_HELP)] = None,
+    input: Annotated[str | None, typer.Option(help=INPUT_HELP)] = None,
+    task: Annotated[str | None, typer.Option(help=TASK_HELP)] = None,
+    modality: Annotated[str | None, typer.Option(help=MODALITY_HELP)] = None,
+    config: Annotated[Path | None, typer.Option(help="Run config YAML (see configs/), instead of DATA.")] = None,
     out: Annotated[Path | None, typer.Option(help="Run folder to create.")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Override, e.g. --set train.epochs=3")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing run folder.")] = False,
@@ -40,14 +53,50 @@ def train(
                                                  help="Fit the classical baseline (default: the config's).")] = None,
     resume: Annotated[Path | None, typer.Option(help="Continue an interrupted run from its last checkpoint.")] = None,
 ) -> None:
-    """Fine-tune a model and write a run folder (weights, tokenizer, metrics, predictions)."""
+    """Fine-tune a model and write a run folder (weights, tokenizer, metrics, predictions).
 
-    cfg = start_or_resume("train", config, out, set_, resume)
+    Either DATA --label COLUMN (everything else inferred), or --config FILE, or --resume RUN_DIR."""
+
+    if data is not None:
+        if config or resume:
+            raise BiofmError("train: give DATA --label COLUMN, or --config FILE, not both")
+        if out is None:
+            raise BiofmError("train DATA needs --out RUN_DIR (the run folder to create)")
+        inferred = infer_config(data, label or [], input, task, modality, set_)
+        console.print(inferred.summary(), highlight=False, soft_wrap=True)
+        cfg = inferred.config
+    else:
+        if label or input or task or modality:
+            raise BiofmError("--label, --input, --task and --modality go with a DATA file: biofm train DATA --label "
+                             "COLUMN (with --config, set them in the config)")
+        cfg = start_or_resume("train", config, out, set_, resume)
     result = resume_training(resume) if cfg is None else run_training(cfg, out, overwrite=overwrite, baseline=baseline)
     if not result.metrics:  # another process of a torchrun launch: rank 0 reports
         return
     show_metrics(result.metrics)
-    console.print(f"run folder: [bold]{result.run_dir}[/] (training {result.metrics['seconds']['train']} s)")
+    console.print(f"run folder: [bold]{result.run_dir}[/] (training {result.metrics['seconds']['train']} s; "
+                  f"config: {result.run_dir}/config.yaml)")
+
+
+@app.command()
+@friendly
+def init(
+    data: Annotated[Path, typer.Argument(help=DATA_HELP.replace("settings are inferred and printed, no config needed",
+                                                                "the file to write a config for"))],
+    label: Annotated[list[str] | None, typer.Option(help=LABEL_HELP)] = None,
+    input: Annotated[str | None, typer.Option(help=INPUT_HELP)] = None,
+    task: Annotated[str | None, typer.Option(help=TASK_HELP)] = None,
+    modality: Annotated[str | None, typer.Option(help=MODALITY_HELP)] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override, e.g. --set train.epochs=3")] = None,
+) -> None:
+    """Print the config `biofm train DATA --label COLUMN` would use, every key commented:
+    biofm init assay.csv --label active > assay.yaml"""
+
+    inferred = infer_config(data, label or [], input, task, modality, set_)
+    console.print(inferred.summary(), highlight=False, soft_wrap=True)
+    header = (f"biofm run config for {data} (written by `biofm init`; edit, then run\n"
+              f"  biofm train --config THIS_FILE.yaml --out runs/NAME)")
+    typer.echo(commented_yaml(inferred.config, inferred.notes, header=header), nl=False)
 
 
 @app.command()

@@ -33,15 +33,15 @@ class DataConfig:
     task; any field set here wins over the dataset's defaults.
     """
 
-    dataset: str | None = None
+    dataset: str | None = None  # a bundled dataset (biofm datasets list); fills files, columns and task
     train: str | None = None  # the labelled file; split three ways unless val/test are given
-    val: str | None = None
-    test: str | None = None
+    val: str | None = None  # a given validation file (else carved from train by data.split)
+    test: str | None = None  # a given test file (else carved from train by data.split)
     input_column: str | None = None  # None: the modality's default (e.g. "smiles")
-    label_columns: list[str] = field(default_factory=list)
+    label_columns: list[str] = field(default_factory=list)  # what is predicted; several: multi-task
     task: str | None = None  # "classification" | "regression"
     split: str | None = None  # "scaffold" | "random" | "stratified"; None: modality default
-    split_sizes: list[float] = field(default_factory=lambda: [0.8, 0.1, 0.1])
+    split_sizes: list[float] = field(default_factory=lambda: [0.8, 0.1, 0.1])  # train, val, test fractions
     split_seed: int | None = 0  # seeds random/balanced-group splits; null: deterministic largest-first scaffold split
     skip_invalid: bool = False  # skip unparseable rows (counted in metrics.json) instead of failing
     # other columns carried into predictions.csv; clinical text carries none unless named here (they may hold PHI)
@@ -81,12 +81,12 @@ class ModelConfig:
     preset: str = "small"  # see biofm.modeling.model.PRESETS
     pretrained: str | None = None  # local path or hub id; when set, preset is ignored
     max_length: int = 128  # longer inputs are truncated, and the count is reported
-    dropout: float = 0.1
+    dropout: float = 0.1  # before the head, and inside a preset encoder (a pretrained one keeps its own)
     pooling: str = "mean"  # "mean" over tokens, or "cls" (the first token)
     tokenizer: str | None = None  # modality-specific; DNA: kmer6 (overlapping), kmer6-disjoint, nucleotide
     adaptation: str = "full"  # "full" fine-tuning, "lora" adapters (peft), or "probe" (frozen encoder, head only)
-    lora_rank: int = 8
-    lora_alpha: int = 16
+    lora_rank: int = 8  # LoRA: rank of each adapter
+    lora_alpha: int = 16  # LoRA: scaling (alpha / rank multiplies the adapter output)
     lora_targets: list[str] = field(default_factory=lambda: ["query", "value"])  # module names inside the encoder
     lora_merge: bool = False  # fold the adapters into the weights when saving (a plain model; no base needed)
     # the modality's whole-input features concatenated to the pooled embedding (molecules: rdkit2d)
@@ -107,16 +107,16 @@ class ModelConfig:
 class TrainConfig:
     """Optimisation settings; defaults chosen on validation splits, never on test."""
 
-    epochs: int = 30
-    batch_size: int = 32
-    learning_rate: float = 3e-4
+    epochs: int = 30  # at most; early stopping (patience) usually ends sooner
+    batch_size: int = 32  # examples per optimiser step
+    learning_rate: float = 3e-4  # peak AdamW rate, after linear warm-up, then linear decay
     # the task head's own rate; None: learning_rate.  A head for many classes starts random while the
     # encoder starts pretrained, so it can need a far larger step than the encoder tolerates.
     head_learning_rate: float | None = None
-    weight_decay: float = 0.01
-    warmup_ratio: float = 0.06
+    weight_decay: float = 0.01  # AdamW decoupled weight decay
+    warmup_ratio: float = 0.06  # share of the steps the learning rate warms up over
     patience: int = 6  # epochs without validation improvement before stopping
-    seed: int = 0
+    seed: int = 0  # initialisation, batch order and augmentation (the split has data.split_seed)
     precision: str = "auto"  # "auto" (bf16 where the CPU/GPU supports it) | "bf16" | "fp32"
     threads: int | None = None  # torch intra-op threads; None: all cores
     track: str = "none"  # experiment tracking: "tensorboard" (run/tensorboard/) or "mlflow" (run/mlruns/)
@@ -126,7 +126,7 @@ class TrainConfig:
     # domain adaptation: this many steps of continued pretraining on the training inputs (no labels) first
     adapt_steps: int = 0
     adapt_objective: str = "mlm"  # mlm | mtr | mlm+mtr (see PretrainSchedule.objective)
-    adapt_learning_rate: float = 1e-4
+    adapt_learning_rate: float = 1e-4  # peak rate of the domain-adaptation steps
     ensemble: int = 1  # members trained from seeds seed, seed+1, …; their mean predicts, their spread is uncertainty
 
     def __post_init__(self) -> None:
@@ -188,7 +188,7 @@ class SelfTrainingConfig:
     """
 
     unlabelled: str | None = None  # a file with the same input column; labels in it are ignored
-    threshold: float = 0.9
+    threshold: float = 0.9  # least mean probability for a pseudo-label to be kept
     views: int = 4  # augmented copies of each pool item that must agree with the original
 
     def __post_init__(self) -> None:
@@ -207,14 +207,14 @@ class FederatedConfig:
     hospital sees mostly positives); or ``group`` (scaffold/region groups never shared between sites).
     """
 
-    sites: int = 3
+    sites: int = 3  # simulated hospitals / labs, each with its own partition
     partition: str = "label"  # "iid" | "label" | "group"
     label_skew: float = 0.5  # Dirichlet concentration α of the label partition
-    rounds: int = 10
-    local_epochs: int = 1
+    rounds: int = 10  # server rounds: sites train, the server averages
+    local_epochs: int = 1  # epochs each site trains per round
     clients_per_round: int | None = None  # None: every site every round
     strategy: str = "fedavg"  # "fedavg" | "fedprox" (a proximal term keeps local weights near the global ones)
-    proximal_mu: float = 0.01
+    proximal_mu: float = 0.01  # fedprox: weight of the proximal term
     round_timeout: float = 1800.0  # seconds a round waits for its sites
 
     def __post_init__(self) -> None:

@@ -7,6 +7,8 @@ new kind of data (protein, say) is one new module implementing ``Modality`` plus
 
 from __future__ import annotations
 
+import base64
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +48,17 @@ class Modality(Protocol):
     # (None where ``domain_features`` defines no domain)
     out_of_domain_below: float | None
     feature_sets: tuple[str, ...]  # names ``model.extra_features`` may list (molecules: "rdkit2d")
+    file_formats: tuple[str, ...]  # suffixes only this modality reads (molecules: .sdf; DNA: FASTA)
+    # which column a data file's inputs are in is guessed by asking the modalities in this order, lowest
+    # first: the most particular alphabet first (DNA letters also spell a few SMILES), free text last
+    recognition_rank: int
+
+    def recognises(self, value: str) -> bool:
+        """Whether one raw cell looks like an input of this kind (cheap; used to guess the input column)."""
+
+    def starter(self, task_kind: str) -> dict:
+        """Config sections (``data``, ``model``, ``train``) a new dataset of this kind starts from: the shipped
+        checkpoint and the settings validation chose on the bundled sets.  ``biofm train FILE --label`` uses it."""
 
     def read_table(self, path: Path) -> pd.DataFrame:
         """Read a file into a table of text cells (formats beyond CSV/TSV/… are modality-specific)."""
@@ -74,6 +87,10 @@ class Modality(Protocol):
 
     def char_map(self, item: str, spec: str | None) -> list[int]:
         """For each character of ``tokenizer_text(item)``, the position in ``item`` it came from (-1: none)."""
+
+    def depict(self, item: str) -> str:
+        """A safe HTML fragment showing one (normalised) input as a person reads it: a molecule's 2D drawing,
+        DNA as coloured bases, a text as its words.  Escaped by the modality; the web page inserts it as is."""
 
     def render_explanation(self, item: str, scores: np.ndarray, stem: Path) -> ExplanationView:
         """Show per-character attributions as a person reads the input; files are written as ``stem.*``."""
@@ -107,6 +124,12 @@ class Modality(Protocol):
 
     def primary_metric(self, task_kind: str) -> str:
         """The metric that selects the best checkpoint and heads every summary."""
+
+
+def svg_image(svg: str, alt: str) -> str:
+    """An SVG drawing as an ``<img>`` with a data URI: shown by any browser, never run as a document."""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f'<img alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{data}">'
 
 
 _REGISTRY: dict[str, Modality] = {}

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
@@ -23,7 +25,7 @@ from biofm.core.io import read_json
 from biofm.modalities import InvalidInput
 from biofm.modeling.loaded_run import LoadedRun, load_run
 from biofm.serve.guard import LOOPBACK_HOSTS, Guard
-from biofm.trust.explain import explain_one
+from biofm.trust.explain import explain_one, inline_view
 
 STATIC = Path(__file__).parent / "static"
 TOKEN_ENV = "BIOFM_API_TOKEN"
@@ -48,6 +50,8 @@ class PredictRequest(BaseModel):
     """The body of ``/predict`` and ``/explain``: the items, and the served model's name."""
 
     items: list[str] = Field(..., min_length=1, description="SMILES, sequences or texts, per the model's modality")
+    depict: bool = Field(False, description="add each input drawn as HTML (a molecule's structure as an SVG image, "
+                                            "coloured bases, the text): what the web page shows")
 
 
 class ServedModel:
@@ -57,7 +61,7 @@ class ServedModel:
         self.name, self.run, self.lock = name, run, threading.Lock()
         self.card = _model_card(name, run)
 
-    def predict(self, items: list[str]) -> list[dict]:
+    def predict(self, items: list[str], depict: bool = False) -> list[dict]:
         inputs = [self._normalise(i, item) for i, item in enumerate(items)]
         with self.lock:
             outputs = self.run.outputs(inputs)
@@ -66,6 +70,8 @@ class ServedModel:
         results = []
         for index, (item, canonical, row) in enumerate(zip(items, inputs, outputs, strict=True)):
             result = {"input": item, "normalised": canonical}
+            if depict:
+                result["depiction"] = self.run.modality.depict(canonical)
             if domain is not None:
                 result["domain_similarity"] = round(float(domain.similarity[index]), 4)
                 result["out_of_domain"] = bool(domain.out_of_domain[index])
@@ -78,14 +84,19 @@ class ServedModel:
         return results
 
     def explain(self, items: list[str]) -> list[dict]:
-        """Token and per-character attributions (Integrated Gradients) for each item."""
-        from dataclasses import asdict
-
+        """Token and per-character attributions (Integrated Gradients) for each item, with the modality's
+        view of them as one HTML fragment (atoms coloured on the structure, a base track, shaded words)."""
         inputs = [self._normalise(i, item) for i, item in enumerate(items)]
         with self.lock:
             explanations = [explain_one(self.run, item) for item in inputs]
-        return [{"input": item, **{k: v for k, v in asdict(e).items() if k != "view"}}
-                for item, e in zip(items, explanations, strict=True)]
+        results = []
+        with tempfile.TemporaryDirectory(prefix="biofm-explain-") as folder:
+            for number, (item, e) in enumerate(zip(items, explanations, strict=True)):
+                view = self.run.modality.render_explanation(e.input, np.asarray(e.position_scores),
+                                                            Path(folder) / f"input-{number}")
+                results.append({"input": item, **{k: v for k, v in asdict(e).items() if k != "view"},
+                                "view_html": inline_view(view), "findings": view.findings})
+        return results
 
     def _normalise(self, index: int, item: str) -> str:
         modality = self.run.modality
@@ -153,11 +164,11 @@ def create_app(runs: dict[str, str | Path], token: str | None = None, limits: Se
 
     @app.post("/predict")
     def predict(body: PredictRequest) -> dict:
-        return {"model": default, "results": models[default].predict(check(body))}
+        return {"model": default, "results": models[default].predict(check(body), body.depict)}
 
     @app.post("/models/{name}/predict")
     def predict_with(name: str, body: PredictRequest) -> dict:
-        return {"model": name, "results": lookup(name).predict(check(body))}
+        return {"model": name, "results": lookup(name).predict(check(body), body.depict)}
 
     def check_explain(body: PredictRequest) -> list[str]:
         if len(body.items) > limits.max_explain_items:

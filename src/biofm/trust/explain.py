@@ -9,6 +9,7 @@ bases on a track with the strongest window matched to JASPAR motifs, words highl
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 from dataclasses import asdict, dataclass, field
@@ -22,6 +23,7 @@ from biofm.core.errors import ConfigError
 from biofm.core.io import atomic_path
 from biofm.data.records import read_records
 from biofm.modalities import ExplanationView, InvalidInput
+from biofm.modalities.base import svg_image
 from biofm.modeling.ensemble import members
 from biofm.modeling.loaded_run import LoadedRun, load_run
 
@@ -155,6 +157,22 @@ def _write(output_dir: Path, explanations: list[Explanation]) -> None:
         tmp.write_text("".join(json.dumps(asdict(e)) + "\n" for e in explanations), encoding="utf-8")
     with atomic_path(output_dir / "index.html") as tmp:
         tmp.write_text(index_page(explanations), encoding="utf-8")
+
+
+def inline_view(view: ExplanationView) -> str:
+    """The modality's view as one self-contained HTML fragment (pictures as data-URI images), for a web page
+    that cannot fetch files from the server's disk."""
+    if view.html:
+        return view.html
+    parts = []
+    for name in view.files:
+        path = Path(name)
+        if path.suffix == ".svg":
+            parts.append(svg_image(path.read_text(encoding="utf-8"), "attributions"))
+        elif path.suffix == ".png":
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            parts.append(f'<img alt="attributions" src="data:image/png;base64,{data}">')
+    return "".join(parts)
 
 
 def index_page(explanations: list[Explanation]) -> str:

@@ -28,6 +28,10 @@ from biofm.modalities.tokenizers import word_level_tokenizer
 
 BASES = "ACGT"
 ALLOWED = set("ACGTN")
+IUPAC = set("ACGTURYSWKMBDHVN")
+MIN_SEQUENCE = 8
+BASE_COLOURS = {"A": "#2e7d32", "C": "#1565c0", "G": "#b26a00", "T": "#c62828"}
+DEPICTED_BASES = 300
 _COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
 _REGION = re.compile(r"^(?P<chrom>[^:\s]+):(?P<start>\d+)-(?P<end>\d+)")
 _SPEC = re.compile(r"^(?:kmer(?P<k>\d)(?P<disjoint>-disjoint)?|nucleotide)$")
@@ -68,6 +72,20 @@ class DnaModality:
     default_split = "region"
     out_of_domain_below = None
     feature_sets = ()  # no whole-input features beside the embedding yet
+    file_formats = FASTA_SUFFIXES
+    recognition_rank = 0  # the narrowest alphabet: asked first
+
+    def recognises(self, value: str) -> bool:
+        """Only IUPAC nucleotide codes, at least ``MIN_SEQUENCE`` of them (a grade "A" or "C" is not DNA)."""
+        sequence = "".join(value.split()).upper()
+        return len(sequence) >= MIN_SEQUENCE and set(sequence) <= IUPAC
+
+    def starter(self, task_kind: str) -> dict:
+        """A ``mini`` encoder from scratch on disjoint 6-mers, both strands, as validation chose on TF binding
+        (``models/dna-mini`` learned nothing from its 1.66 Mb corpus, so it is not the starting point)."""
+        return {"data": {"augment": True, "tta": True},
+                "model": {"preset": "mini", "tokenizer": "kmer6-disjoint", "max_length": 64},
+                "train": {"epochs": 20, "batch_size": 32, "learning_rate": 5e-4, "patience": 5}}
 
     def record_unit(self, path: Path) -> str:
         return "record" if base_suffix(Path(path)) in FASTA_SUFFIXES else "row"
@@ -122,6 +140,13 @@ class DnaModality:
             j, within = divmod(c, k + 1)
             out.append(-1 if within == k else (j if overlapping else j * k) + within)
         return out
+
+    def depict(self, item: str) -> str:
+        """The bases in the colours sequence viewers use (A green, C blue, G amber, T red), the first
+        ``DEPICTED_BASES`` of a long one."""
+        shown = "".join(f'<span style="color:{BASE_COLOURS.get(b, "#666")}">{b}</span>' for b in item[:DEPICTED_BASES])
+        more = f" … ({len(item):,} bases)" if len(item) > DEPICTED_BASES else ""
+        return f'<code class="bases" style="word-break:break-all">{shown}{more}</code>'
 
     def render_explanation(self, item: str, scores: np.ndarray, stem: Path) -> ExplanationView:
         """A per-base track; the strongest window is matched against JASPAR motifs."""

