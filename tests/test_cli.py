@@ -154,3 +154,10 @@ def test_init_prints_a_commented_config_that_trains_the_same(tmp_path, data_dir)
     text = result.stdout
     assert "task: regression  # " in text and "inferred: regression of 'log_solubility'" in text
     assert yaml.safe_load(text)["data"]["input_column"] == "smiles"
+
+
+def test_models_lists_the_shipped_checkpoints_and_the_verified_families():
+    result = runner.invoke(app, ["models"], env={"COLUMNS": "240"})
+    assert result.exit_code == 0, result.output
+    assert "smiles-mini" in result.output and "DeepChem/ChemBERTa-77M-MTR" in result.output
+    assert "trust_remote_code" in result.output

@@ -14,10 +14,12 @@ from biofm.cli.app import app, datasets_app, default, friendly, show_metrics, st
 from biofm.core.config import RunConfig
 from biofm.core.errors import BiofmError
 from biofm.core.progress import console
+from biofm.core.shipped import REPOSITORY_MODELS, shipped_model
 from biofm.data import datasets as bundled
 from biofm.labels.active import suggest as rank_pool
 from biofm.labels.simulation import simulate_active_learning
 from biofm.modalities.text.deid_files import deidentify_file
+from biofm.modeling.foreign import VERIFIED_FAMILIES
 from biofm.training.sweep import read_space
 from biofm.training.sweep import sweep as search
 from biofm.use.bench import bench
@@ -216,6 +218,24 @@ def compare(
         console.print(f"written to {write_comparison(result.table, path)}")
     for folder, why in result.left_out.items():
         console.print(f"[yellow]left out[/] {folder}: {why}", highlight=False)
+
+
+@app.command()
+@friendly
+def models() -> None:
+    """Checkpoints that ship here, and the families of your own the test-suite verifies (train full / LoRA /
+    probe → predict → explain → ONNX → serve): give any as model.pretrained (a local path works offline)."""
+    shipped = Table("shipped checkpoint", "path", title="in this repository (biofm pretrain)")
+    for folder in sorted(REPOSITORY_MODELS.glob("*/config.json")):
+        shipped.add_row(folder.parent.name, shipped_model(folder.parent.name))
+    console.print(shipped)
+    families = Table("family", "for example", "hub id (example)", "modality", "what differs",
+                     title="your own checkpoint: verified families")
+    for key, (what, hub, modality, note) in VERIFIED_FAMILIES.items():
+        families.add_row(key, what, hub, modality, note)
+    console.print(families)
+    console.print("A checkpoint with its own code needs model.trust_remote_code: true; one with only pickle weights, "
+                  "model.allow_pickle: true. Its own tokenizer reads the raw input.", highlight=False)
 
 
 def _short(path: str) -> str:

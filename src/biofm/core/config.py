@@ -87,10 +87,14 @@ class ModelConfig:
     adaptation: str = "full"  # "full" fine-tuning, "lora" adapters (peft), or "probe" (frozen encoder, head only)
     lora_rank: int = 8  # LoRA: rank of each adapter
     lora_alpha: int = 16  # LoRA: scaling (alpha / rank multiplies the adapter output)
-    lora_targets: list[str] = field(default_factory=lambda: ["query", "value"])  # module names inside the encoder
+    # module names inside the encoder; empty: the attention's query and value projections, found per architecture
+    lora_targets: list[str] = field(default_factory=list)
     lora_merge: bool = False  # fold the adapters into the weights when saving (a plain model; no base needed)
     # the modality's whole-input features concatenated to the pooled embedding (molecules: rdkit2d)
     extra_features: list[str] = field(default_factory=list)
+    # run the Python files a checkpoint ships (auto_map: DNABERT-2, MoLFormer …); they are copied into the run
+    trust_remote_code: bool = False
+    allow_pickle: bool = False  # load pickle (.bin) weights when a checkpoint has no safetensors (pickle runs code)
 
     def __post_init__(self) -> None:
         if self.adaptation not in ADAPTATIONS:

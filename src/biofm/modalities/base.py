@@ -21,6 +21,10 @@ from transformers import PreTrainedTokenizerBase
 
 from biofm.core.errors import ConfigError
 
+# ``model.tokenizer`` of a checkpoint biofm did not pretrain: its own tokenizer reads the raw input (a DNA
+# checkpoint with a BPE or 6-mer tokenizer must not be fed biofm's spaced k-mer text)
+OWN_TOKENIZER = "checkpoint"
+
 
 class InvalidInput(ValueError):
     """One input (a SMILES, a sequence, a text) that cannot be used; the reader adds file + row."""
@@ -83,7 +87,8 @@ class Modality(Protocol):
         """
 
     def tokenizer_text(self, item: str, spec: str | None) -> str:
-        """The text handed to the tokenizer (overlapping k-mers need spacing); may raise ``InvalidInput``."""
+        """The text handed to the tokenizer (overlapping k-mers need spacing; ``OWN_TOKENIZER``: the raw
+        input); may raise ``InvalidInput``."""
 
     def char_map(self, item: str, spec: str | None) -> list[int]:
         """For each character of ``tokenizer_text(item)``, the position in ``item`` it came from (-1: none)."""

@@ -33,13 +33,30 @@ def adapt(model: Predictor, cfg: ModelConfig) -> Predictor:
     if cfg.adaptation == "probe":
         model.encoder.requires_grad_(False)
         return model
-    lora = LoraConfig(r=cfg.lora_rank, lora_alpha=cfg.lora_alpha, target_modules=list(cfg.lora_targets),
-                      lora_dropout=0.05, bias="none")
+    targets = list(cfg.lora_targets) or attention_targets(model.encoder)
+    lora = LoraConfig(r=cfg.lora_rank, lora_alpha=cfg.lora_alpha, target_modules=targets, lora_dropout=0.05,
+                      bias="none")
     try:
         model.encoder = get_peft_model(model.encoder, lora)
     except ValueError as exc:  # peft names the missing target modules
         raise ConfigError(f"model.lora_targets: {exc}") from None
     return model
+
+
+# query and value projections (or the fused projection holding them) as each architecture names them, as in
+# the LoRA paper: BERT / RoBERTa / ELECTRA / ESM, DeBERTa-v2, Llama-style and MoLFormer, MPNet, ModernBERT, GPT-2
+ATTENTION_PROJECTIONS = (("query", "value"), ("query_proj", "value_proj"), ("q_proj", "v_proj"), ("q", "v"),
+                         ("Wqkv",), ("qkv",), ("c_attn",))
+
+
+def attention_targets(encoder: nn.Module) -> list[str]:
+    """The LoRA targets of ``encoder``: the first set of ``ATTENTION_PROJECTIONS`` all present as linear layers."""
+    linear = {name.rsplit(".", 1)[-1] for name, module in encoder.named_modules() if isinstance(module, nn.Linear)}
+    for names in ATTENTION_PROJECTIONS:
+        if set(names) <= linear:
+            return list(names)
+    raise ConfigError(f"model.lora_targets: no query/value projections found in {type(encoder).__name__} (its linear "
+                      f"layers: {', '.join(sorted(linear)[:12])}); name the modules to adapt in model.lora_targets")
 
 
 def trainable_fraction(model: nn.Module) -> float:

@@ -10,6 +10,7 @@ fine-tuning adopts so the two cannot disagree.
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,8 +24,10 @@ from biofm.core.config import ModelConfig
 from biofm.core.errors import ConfigError, RunFolderError, one_line
 from biofm.core.io import atomic_path
 from biofm.core.tables import package_path
+from biofm.modalities.base import OWN_TOKENIZER
 from biofm.modeling.adaptation import is_adapter
 from biofm.modeling.ensemble import Ensemble, members
+from biofm.modeling.foreign import check_checkpoint_code, load_options, needs_remote_code, plain_pytorch
 from biofm.modeling.model import POOLINGS, Predictor
 
 CHECKPOINT_INFO = layout.CHECKPOINT_INFO
@@ -40,9 +43,13 @@ def save_predictor(model: Predictor, run_dir: Path, adaptation: str = "full", ba
     adapter = is_adapter(model)
     encoder_config = model.encoder.get_base_model().config if adapter else model.encoder.config
     encoder_config.save_pretrained(run_dir / layout.ENCODER)
+    remote = needs_remote_code(encoder_config.to_dict())
+    if remote:  # the checkpoint's own model code travels with the run, so the run folder reloads on its own
+        for source in Path(encoder_config._name_or_path).glob("*.py"):
+            shutil.copyfile(source, run_dir / layout.ENCODER / source.name)
     head = {"n_outputs": model.head[-1].out_features, "mode": model.mode, "pooling": model.pooling,
             "dropout": model.head[0].p, "n_extra": model.n_extra, "members": len(members(model)),
-            "adaptation": adaptation, "base": base if adapter else None}
+            "adaptation": adaptation, "base": base if adapter else None, "trust_remote_code": remote}
     with atomic_path(run_dir / layout.HEAD) as tmp:
         tmp.write_text(json.dumps(head, indent=2))
     state = save_adapter(model, run_dir) if adapter else {
@@ -78,8 +85,10 @@ def load_predictor(run_dir: Path) -> Predictor | Ensemble:
 
 def _predictor(run_dir: Path, head: dict, adapter: bool) -> Predictor:
     try:
-        encoder = (load_adapter_encoder(run_dir, head["base"]) if adapter
-                   else AutoModel.from_config(AutoConfig.from_pretrained(run_dir / layout.ENCODER)))
+        trust = head.get("trust_remote_code") is True  # the run was trained with model.trust_remote_code: true
+        with plain_pytorch():
+            encoder = (load_adapter_encoder(run_dir, head["base"], trust) if adapter else AutoModel.from_config(
+                AutoConfig.from_pretrained(run_dir / layout.ENCODER, trust_remote_code=trust), trust_remote_code=trust))
     except RunFolderError:
         raise
     except Exception as exc:  # transformers raises many types for a damaged config.json
@@ -109,6 +118,8 @@ def read_head(run_dir: Path) -> dict:
         n_extra = head.get("n_extra", 0)
         if not (isinstance(n_extra, int) and not isinstance(n_extra, bool) and 0 <= n_extra <= 100_000):
             problems.append(f"n_extra {n_extra!r} is not a feature count")
+        if head.get("trust_remote_code", False) not in (True, False):
+            problems.append(f"trust_remote_code {head.get('trust_remote_code')!r} is not true or false")
         count = head.get("members", 1)
         if not (isinstance(count, int) and not isinstance(count, bool) and 1 <= count <= MAX_MEMBERS):
             problems.append(f"members {count!r} is not an ensemble size from 1 to {MAX_MEMBERS}")
@@ -123,19 +134,20 @@ def save_adapter(model: Predictor, run_dir: Path) -> dict[str, torch.Tensor]:
     return {k: v.detach().contiguous() for k, v in model.state_dict().items() if k.startswith("head.")}
 
 
-def load_adapter_encoder(run_dir: Path, base: str) -> PeftModel:
+def load_adapter_encoder(run_dir: Path, base: str, trust_remote_code: bool = False) -> PeftModel:
     """The base checkpoint the run points to, with the run's adapters on top."""
     try:
-        return PeftModel.from_pretrained(AutoModel.from_pretrained(base), str(run_dir / layout.ADAPTER))
+        encoder = AutoModel.from_pretrained(base, **load_options(trust_remote_code, allow_pickle=False))
+        return PeftModel.from_pretrained(encoder, str(run_dir / layout.ADAPTER))
     except (OSError, ValueError) as exc:
         raise RunFolderError(f"{run_dir}: cannot load the LoRA adapter or its base checkpoint {base!r} "
                              f"({one_line(exc)}); the base must stay where it was when the run was trained") from None
 
 
-def pretrained_tokenizer(name_or_path: str) -> PreTrainedTokenizerBase:
+def pretrained_tokenizer(name_or_path: str, trust_remote_code: bool = False) -> PreTrainedTokenizerBase:
     """A checkpoint's own tokenizer (fine-tuning and continued pretraining keep its vocabulary)."""
     try:
-        return AutoTokenizer.from_pretrained(name_or_path)
+        return AutoTokenizer.from_pretrained(name_or_path, trust_remote_code=trust_remote_code)
     except (OSError, ValueError) as exc:
         raise ConfigError(f"model.pretrained: cannot load a tokenizer from {name_or_path!r} ({one_line(exc)})") \
             from None
@@ -180,6 +192,7 @@ def adopt_checkpoint(cfg: ModelConfig, modality: str) -> ModelConfig:
     local = package_path(cfg.pretrained, "model.pretrained")
     check_checkpoint_folder(cfg.pretrained, local)
     pretrained = str(local.absolute()) if local.is_dir() else cfg.pretrained  # still found from another cwd
+    check_checkpoint_code(local, cfg.pretrained, cfg.trust_remote_code, cfg.allow_pickle)
     info = checkpoint_info(pretrained)
     if info.get("modality") not in (None, modality):
         raise ConfigError(f"model.pretrained: {cfg.pretrained} was pretrained on {info['modality']}, not {modality}")
@@ -187,4 +200,5 @@ def adopt_checkpoint(cfg: ModelConfig, modality: str) -> ModelConfig:
     if spec is not None and cfg.tokenizer not in (None, spec):
         raise ConfigError(f"model.tokenizer: {cfg.tokenizer!r} contradicts {cfg.pretrained}, which was "
                           f"pretrained with {spec!r}; leave model.tokenizer unset")
-    return replace(cfg, pretrained=pretrained, tokenizer=cfg.tokenizer or spec)
+    own = None if info else OWN_TOKENIZER  # not pretrained by biofm: the checkpoint's tokenizer reads raw inputs
+    return replace(cfg, pretrained=pretrained, tokenizer=cfg.tokenizer or spec or own)

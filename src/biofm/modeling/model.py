@@ -14,6 +14,7 @@ from transformers import AutoConfig, AutoModel, BertConfig, PreTrainedModel
 
 from biofm.core.config import ModelConfig
 from biofm.core.errors import ConfigError, one_line
+from biofm.modeling.foreign import load_options, plain_pytorch
 
 transformers.utils.logging.disable_progress_bar()  # Rich reports progress; no tqdm bars on load/save
 
@@ -48,11 +49,14 @@ def preset_encoder(preset: str, vocab_size: int, pad_token_id: int, dropout: flo
     return AutoModel.from_config(preset_config(preset, vocab_size, pad_token_id, dropout))
 
 
-def pretrained_encoder(name_or_path: str) -> PreTrainedModel:
-    """Load an encoder by local path (offline) or hub id (needs network or a local cache)."""
+def pretrained_encoder(name_or_path: str, trust_remote_code: bool = False,
+                       allow_pickle: bool = False) -> PreTrainedModel:
+    """Load an encoder by local path (offline) or hub id (needs network or a local cache): safetensors only and
+    no checkpoint code unless allowed (``foreign``); custom code loads its plain PyTorch path on a CPU."""
     try:
-        return AutoModel.from_pretrained(name_or_path)
-    except (OSError, ValueError) as exc:
+        with plain_pytorch():
+            return AutoModel.from_pretrained(name_or_path, **load_options(trust_remote_code, allow_pickle))
+    except (OSError, ValueError, ImportError) as exc:
         raise ConfigError(f"model.pretrained: cannot load {name_or_path!r} ({one_line(exc)})") from None
 
 
@@ -61,7 +65,7 @@ def check_max_length(cfg: ModelConfig) -> None:
     longer than the table fails deep inside torch with a size mismatch."""
     if cfg.pretrained:
         try:
-            encoder = AutoConfig.from_pretrained(cfg.pretrained)
+            encoder = AutoConfig.from_pretrained(cfg.pretrained, trust_remote_code=cfg.trust_remote_code)
         except (OSError, ValueError):
             return  # not loadable here: loading the encoder says why, clearly
         positions = getattr(encoder, "max_position_embeddings", None)
@@ -128,7 +132,7 @@ def task_loss(mode: str, logits: torch.Tensor, targets: torch.Tensor) -> torch.T
 def build_predictor(cfg: ModelConfig, tokenizer, n_outputs: int, mode: str, n_extra: int = 0) -> Predictor:
     """Encoder (pretrained, or a preset from scratch) + pooling + a head for the task (and ``n_extra`` features)."""
     if cfg.pretrained:
-        encoder = pretrained_encoder(cfg.pretrained)
+        encoder = pretrained_encoder(cfg.pretrained, cfg.trust_remote_code, cfg.allow_pickle)
     else:
         encoder = preset_encoder(cfg.preset, len(tokenizer), tokenizer.pad_token_id, cfg.dropout)
     return Predictor(encoder, n_outputs, mode, cfg.pooling, cfg.dropout, n_extra)

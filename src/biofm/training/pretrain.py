@@ -42,6 +42,7 @@ from biofm.modalities import get_modality
 from biofm.modalities.base import InvalidInput, Modality
 from biofm.modeling.checkpoint import CHECKPOINT_INFO, adopt_checkpoint, pretrained_tokenizer
 from biofm.modeling.encoding import use_bf16
+from biofm.modeling.foreign import load_options, plain_pytorch
 from biofm.modeling.model import check_max_length, preset_config
 from biofm.training.model_card import write_model_card
 from biofm.training.mtr import (
@@ -157,7 +158,9 @@ def _tokenizer(cfg: PretrainConfig, modality: Modality, corpus: Corpus):
 def _masked_lm(cfg: PretrainConfig, tokenizer) -> transformers.PreTrainedModel:
     if cfg.model.pretrained:
         try:
-            return AutoModelForMaskedLM.from_pretrained(cfg.model.pretrained)
+            with plain_pytorch():
+                return AutoModelForMaskedLM.from_pretrained(
+                    cfg.model.pretrained, **load_options(cfg.model.trust_remote_code, cfg.model.allow_pickle))
         except (OSError, ValueError) as exc:
             raise ConfigError(f"model.pretrained: cannot load {cfg.model.pretrained!r} as a masked LM "
                               f"({one_line(exc)})") from None

@@ -103,7 +103,7 @@ def training_sets(cfg: RunConfig, s: Setup, validation: bool = True) -> Training
 
 def _tokenizer(cfg: RunConfig, modality, train_texts: list[str]):
     if cfg.model.pretrained:
-        return pretrained_tokenizer(cfg.model.pretrained)
+        return pretrained_tokenizer(cfg.model.pretrained, cfg.model.trust_remote_code)
     return modality.build_tokenizer(train_texts, cfg.model.tokenizer)
 
 

@@ -58,7 +58,11 @@ def _export_onnx(model: torch.nn.Module, path: Path) -> None:
             program = torch.onnx.export(LogitsOnly(model).eval(), args, input_names=names, output_names=["logits"],
                                         dynamic_shapes=shapes, dynamo=True, optimize=True, verbose=False)
         except Exception as exc:  # the exporter raises many types for unsupported operators
-            raise BiofmError(f"ONNX export failed for this model ({one_line(exc)})") from None
+            root = exc
+            while root.__cause__ is not None:  # the exporter wraps what went wrong ("step 1/3 …") several times
+                root = root.__cause__
+            raise BiofmError(f"ONNX export failed for this model ({one_line(root)}); predict, serve and explain "
+                             "run on PyTorch (--engine torch) as before") from None
         program.save(str(tmp))
 
 

@@ -22,7 +22,7 @@ from transformers import PreTrainedTokenizerFast
 from biofm.core.errors import ConfigError, DataError
 from biofm.core.io import write_figure
 from biofm.core.tables import FASTA_SUFFIXES, base_suffix, check_readable, read_table
-from biofm.modalities.base import ExplanationView, InvalidInput, register
+from biofm.modalities.base import OWN_TOKENIZER, ExplanationView, InvalidInput, register
 from biofm.modalities.dna.motifs import best_matches
 from biofm.modalities.tokenizers import word_level_tokenizer
 
@@ -125,6 +125,8 @@ class DnaModality:
         return word_level_tokenizer(units, pre_tokenizers.WhitespaceSplit(), model_max_length=2048)
 
     def tokenizer_text(self, item: str, spec: str | None) -> str:
+        if spec == OWN_TOKENIZER:  # DNABERT-2's BPE, a 6-mer or character tokenizer of its own: raw bases
+            return item
         k, overlapping = parse_spec(spec)
         if len(item) < k:
             raise InvalidInput(f"sequence of {len(item)} bases is shorter than k={k}")
@@ -133,6 +135,8 @@ class DnaModality:
     def char_map(self, item: str, spec: str | None) -> list[int]:
         """``kmer_text`` writes k-mer j as k characters then a space; k-mer j starts at base j (overlapping)
         or j·k (disjoint)."""
+        if spec == OWN_TOKENIZER:
+            return list(range(len(item)))
         k, overlapping = parse_spec(spec)
         text = kmer_text(item, k, overlapping)
         out = []
