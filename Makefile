@@ -71,6 +71,11 @@ bench: venv peers
 		--case "solubility=configs/solubility.yaml:model.extra_features=[],train.ensemble=1"
 	$(OFFLINE) $(PY) benchmarks/yardsticks.py --out runs/bench/yardsticks-other --seeds 0 1 2 \
 		--case tf_binding=configs/tf_binding.yaml --case drug_reviews=configs/drug_reviews.yaml
+	# screening: 10^4 and 10^5 MOSES SMILES streamed through the B3DB default (torch, ONNX, int8), peak RSS each
+	$(OFFLINE) $(PY) benchmarks/screen.py --run runs/bench/fm/b3db-seeded-seed0 --sizes 10000 100000 --out runs/bench/screen
+	# … and 10^5 / 10^6 through the same model without the descriptor head (what bounds the default: descriptors)
+	$(OFFLINE) $(PY) benchmarks/screen.py --run runs/bench/yardsticks/b3db-seeded-seed0 --sizes 100000 1000000 \
+		--engine-size 100000 --out runs/bench/screen-plain
 	# fine-tuned smiles-mini vs the same architecture from scratch vs ECFP4 + RF, 3 seeds, same splits
 	$(OFFLINE) $(PY) benchmarks/finetune.py --out runs/bench --configs configs/b3db.yaml --seeds 0 1 2 \
 		--set data.split_seed=null --variant scratch model.pretrained=null train.learning_rate=5e-4

@@ -84,3 +84,16 @@ def test_baseline_fits_on_smiles():
         model.fit(["CCO", "CCN", "c1ccccc1", "c1ccncc1"], [0, 0, 1, 1])
         assert "forest" in name and model.predict_proba(["c1ccccc1"]).shape == (1, 2)
     assert "ECFP4" in candidates["ecfp4_rf"][0] and "RDKit 2D" in candidates["rdkit2d_rf"][0]
+
+
+def test_descriptors_from_worker_processes_equal_those_computed_here(monkeypatch):
+    from biofm.modalities.molecule import features
+    from conftest import b3db_smiles
+
+    smiles = b3db_smiles(80, seed=3)
+    monkeypatch.setattr(features, "PARALLEL_FROM", 10)  # the pool, on few molecules
+    for item in smiles:
+        features._DESCRIBED.pop(item, None)
+    pooled = features.rdkit2d(smiles)
+    assert features._POOL, "the worker processes were not used"
+    np.testing.assert_array_equal(pooled, np.stack([features._descriptors(s) for s in smiles]))

@@ -15,6 +15,7 @@ from biofm.core.config_yaml import commented_yaml
 from biofm.core.errors import BiofmError
 from biofm.core.progress import console
 from biofm.core.runfolder import check_run
+from biofm.core.tables import base_suffix
 from biofm.data.autoconfig import infer_config
 from biofm.serve import ServeLimits
 from biofm.serve import serve as run_server
@@ -29,6 +30,9 @@ from biofm.trust.report import write_report
 from biofm.use.export import export as run_export
 from biofm.use.predict import evaluate as run_evaluation
 from biofm.use.predict import predict as run_prediction
+from biofm.use.screen import CHUNK_ROWS
+from biofm.use.screen import merge_scores as run_merge
+from biofm.use.screen import screen as run_screen
 
 DATA_HELP = "A labelled file (CSV/TSV/JSONL/Parquet, FASTA, SDF): settings are inferred and printed, no config needed."
 LABEL_HELP = "Column(s) to predict, with DATA (repeat for several: multi-task)."
@@ -149,8 +153,8 @@ def evaluate(
 @friendly
 def predict(
     run_dir: Annotated[Path, typer.Argument(help="A finished run folder.")],
-    input: Annotated[Path, typer.Option(help="File of inputs (CSV/TSV/JSONL/Parquet, or modality formats).")],
-    output: Annotated[Path, typer.Option(help="CSV to write.")],
+    input: Annotated[Path, typer.Option(help="File of inputs (CSV/TSV/JSONL/Parquet, .smi, SDF, FASTA; gzip fine).")],
+    output: Annotated[Path, typer.Option(help="CSV to write (.parquet or .csv.gz: streamed, see --top).")],
     input_column: Annotated[str | None, typer.Option(help="Column with the inputs (default: as in training).")] = None,
     skip_invalid: Annotated[bool, typer.Option(help="Skip invalid rows (counted) instead of failing.")] = False,
     show: Annotated[bool, typer.Option(help="Print the predictions as a table.")] = False,
@@ -159,9 +163,33 @@ def predict(
     top_k: Annotated[int, typer.Option(help="Add the k most probable classes per row (top1, top1_prob, …).")] = 0,
     baseline: Annotated[bool, typer.Option(help="Add the run's classical baseline's outputs (baseline_* columns).")]
     = False,
+    top: Annotated[int | None, typer.Option(help="Screening: keep only the best N rows (streamed).")] = None,
+    rank_by: Annotated[str | None, typer.Option(help="Screening: column to rank by (default: the last class's "
+                                                     "probability, or the first value).")] = None,
+    ascending: Annotated[bool, typer.Option(help="Screening: lowest first (e.g. a predicted IC50).")] = False,
+    shard: Annotated[str | None, typer.Option(help="Screening: score shard K/N of the library (rows K-1 mod N).")]
+    = None,
+    resume: Annotated[bool, typer.Option(help="Screening: continue an interrupted screen.")] = False,
+    chunk_rows: Annotated[int, typer.Option(help="Screening: rows read and scored at once.")] = CHUNK_ROWS,
 ) -> None:
-    """Predict new inputs with a trained run; writes probabilities or values per row."""
+    """Predict new inputs with a trained run; writes probabilities or values per row.
 
+    A library larger than memory streams (read, score and write in chunks; invalid rows counted and written
+    aside; resumable) whenever a screening option is given, the output is .parquet / .csv.gz, or the input
+    is a .smi file."""
+
+    streaming = top or shard or resume or chunk_rows != CHUNK_ROWS or base_suffix(input) == ".smi" \
+        or output.name.endswith((".parquet", ".csv.gz"))
+    if streaming:
+        if mc_samples or top_k or baseline or show:
+            raise BiofmError("--mc-samples, --top-k, --baseline and --show work on in-memory predictions; a screen "
+                             "(--top, --shard, --resume, .parquet / .csv.gz output, .smi input) streams without them")
+        r = run_screen(run_dir, input, output, top=top, rank_by=rank_by, ascending=ascending, shard=shard,
+                       resume=resume, chunk_rows=chunk_rows, input_column=input_column, engine=engine)
+        console.print(f"{r.rows_read:,} rows read, {r.scored:,} scored, {r.invalid:,} invalid"
+                      + (f" (listed in {r.invalid_file})" if r.invalid_file else "")
+                      + f" · {r.kept:,} rows written to {r.output} · {r.rows_per_second:,.0f} rows/s", highlight=False)
+        return
     frame = run_prediction(run_dir, input, output, skip_invalid=skip_invalid, input_column=input_column,
                            engine=engine, mc_samples=mc_samples, top_k=top_k, baseline=baseline)
     if show:
@@ -170,6 +198,20 @@ def predict(
             table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
         console.print(table)
     console.print(f"{len(frame)} predictions written to {output}")
+
+
+@app.command("merge-scores")
+@friendly
+def merge_scores(
+    files: Annotated[list[Path], typer.Argument(help="Outputs of screens (e.g. the shards of one library).")],
+    output: Annotated[Path, typer.Option(help="File to write (.csv, .csv.gz or .parquet).")],
+    top: Annotated[int, typer.Option(help="Rows to keep, best first.")],
+    rank_by: Annotated[str, typer.Option(help="Column to rank by (as the screens did).")],
+    ascending: Annotated[bool, typer.Option(help="Lowest first.")] = False,
+) -> None:
+    """The best N rows of several screens' outputs as one file (merge the --top N of each shard)."""
+
+    console.print(f"{run_merge(files, output, top, rank_by, ascending):,} rows written to {output}")
 
 
 @app.command()

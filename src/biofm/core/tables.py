@@ -11,6 +11,7 @@ import gzip
 import importlib.util
 import stat
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -95,6 +96,43 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if frame.empty:
         raise DataError(path, "has a header but no data rows")
     return frame
+
+
+def iter_table(path: str | Path, rows: int) -> Iterator[pd.DataFrame]:
+    """``read_table`` in pieces of ``rows`` rows, for files larger than memory (a screening library).
+
+    Delimited text and JSON lines are read ``rows`` at a time, Parquet a row group batch at a time; the
+    errors are ``read_table``'s, naming the file."""
+    path = check_readable(path)
+    suffix = base_suffix(path)
+    try:
+        if suffix in (".csv", ".tsv", ".tab", ".txt", ".jsonl"):
+            reader = (pd.read_json(path, lines=True, dtype=False, chunksize=rows) if suffix == ".jsonl" else
+                      pd.read_csv(path, sep="," if suffix == ".csv" else "\t", dtype=str, chunksize=rows))
+            with reader as chunks:
+                for chunk in chunks:
+                    yield chunk.astype(object)
+        elif suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=rows):
+                yield batch.to_pandas().astype(object)
+        else:
+            yield from table_pieces(read_table(path), rows)
+    except UnicodeDecodeError as exc:
+        raise DataError(path, f"not UTF-8 text (byte {exc.start}); re-save the file as UTF-8") from None
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise DataError(path, f"compressed file is corrupt or truncated ({exc})") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(path, "no header row and no data") from None
+    except (pd.errors.ParserError, ValueError, csv.Error) as exc:
+        raise DataError(path, f"could not be parsed as {suffix[1:].upper()}: {exc}") from None
+
+
+def table_pieces(frame: pd.DataFrame, rows: int) -> Iterator[pd.DataFrame]:
+    """A frame already in memory, ``rows`` rows at a time (formats without a streaming reader)."""
+    for start in range(0, len(frame), rows):
+        yield frame.iloc[start : start + rows].reset_index(drop=True)
 
 
 def _read_delimited(path: Path, sep: str) -> pd.DataFrame:

@@ -59,8 +59,26 @@ class Records:
         )
 
 
-def read_records(
+def read_records(modality: Modality, path: str | Path, input_column: str, label_columns: list[str] | None = None,
+                 task_kind: str | None = None, skip_invalid: bool = False,
+                 keep_columns: list[str] | None = None) -> Records:
+    """Read and validate a data file; every problem names the file and row.
+
+    With ``skip_invalid`` a bad row is skipped and listed in ``Records.skipped`` instead of
+    raising; the caller reports the count.  ``keep_columns``: other columns to carry even where the
+    modality drops them (clinical text carries none by default: they may hold PHI).
+    """
+    frame = modality.read_table(Path(path)).reset_index(drop=True)  # index = position in the file
+    records = records_from_frame(modality, frame, path, input_column, label_columns, task_kind, skip_invalid,
+                                 keep_columns)
+    if not records.inputs:
+        raise DataError(path, f"no usable rows ({len(records.skipped)} skipped as invalid)")
+    return records
+
+
+def records_from_frame(
     modality: Modality,
+    frame: pd.DataFrame,
     path: str | Path,
     input_column: str,
     label_columns: list[str] | None = None,
@@ -68,22 +86,18 @@ def read_records(
     skip_invalid: bool = False,
     keep_columns: list[str] | None = None,
 ) -> Records:
-    """Read and validate a data file; every problem names the file and row.
-
-    With ``skip_invalid`` a bad row is skipped and listed in ``Records.skipped`` instead of
-    raising; the caller reports the count.  ``keep_columns``: other columns to carry even where the
-    modality drops them (clinical text carries none by default: they may hold PHI).
-    """
+    """Validate the rows of ``frame``, read from ``path``: ``read_records`` for a whole file, a streamed
+    screen for one chunk of it.  ``frame``'s index is each row's 0-based position in the file, so row numbers
+    in messages stay the file's.  May return no inputs (every row skipped); the caller decides."""
     label_columns = label_columns or []
-    frame = modality.read_table(Path(path))
     require_columns(frame, [input_column, *label_columns], path)
     unit = modality.record_unit(Path(path))  # FASTA files count records, tables count rows (header = row 1)
     offset = 1 + (HEADER_ROWS if unit == "row" else 0)
     inputs, rows, labels, kept, skipped = [], [], [], [], []
-    for position, (raw_input, *raw_labels) in enumerate(
-        zip(frame[input_column], *(frame[c] for c in label_columns), strict=True)
+    for position, (in_file, raw_input, *raw_labels) in enumerate(
+        zip(frame.index, frame[input_column], *(frame[c] for c in label_columns), strict=True)
     ):
-        row = position + offset
+        row = int(in_file) + offset
         try:
             item = _parse_input(modality, raw_input, input_column)
             label = _parse_labels(raw_labels, label_columns, task_kind) if label_columns else None
@@ -97,8 +111,6 @@ def read_records(
         labels.append(label)
         rows.append(row)
         kept.append(position)
-    if not inputs:
-        raise DataError(path, f"no usable rows ({len(skipped)} skipped as invalid)")
     other = [c for c in frame.columns if c not in (input_column, *label_columns)]
     extra = modality.protect_columns(frame.iloc[kept][other].reset_index(drop=True), keep_columns or [])
     return Records(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -66,6 +66,9 @@ class Modality(Protocol):
 
     def read_table(self, path: Path) -> pd.DataFrame:
         """Read a file into a table of text cells (formats beyond CSV/TSV/… are modality-specific)."""
+
+    def read_chunks(self, path: Path, rows: int) -> Iterator[pd.DataFrame]:
+        """``read_table`` in pieces of about ``rows`` rows, so a screening library larger than memory streams."""
 
     def record_unit(self, path: Path) -> str:
         """What error messages count in ``path``: "row" for tables (header = row 1), "record" for FASTA."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from transformers import PreTrainedTokenizerFast
 
 from biofm.core.errors import ConfigError, DataError
 from biofm.core.io import write_figure
-from biofm.core.tables import FASTA_SUFFIXES, base_suffix, check_readable, read_table
+from biofm.core.tables import FASTA_SUFFIXES, base_suffix, check_readable, iter_table, read_table, table_pieces
 from biofm.modalities.base import OWN_TOKENIZER, ExplanationView, InvalidInput, register
 from biofm.modalities.dna.motifs import best_matches
 from biofm.modalities.tokenizers import word_level_tokenizer
@@ -94,6 +94,13 @@ class DnaModality:
         if base_suffix(path) in FASTA_SUFFIXES:
             return read_fasta(check_readable(path))
         return read_table(path)
+
+    def read_chunks(self, path: Path, rows: int) -> Iterator[pd.DataFrame]:
+        """Tables stream; a FASTA file is read whole (its duplicate-id check needs every header), then cut."""
+        if base_suffix(path) in FASTA_SUFFIXES:
+            yield from table_pieces(self.read_table(path), rows)
+        else:
+            yield from iter_table(path, rows)
 
     def normalise(self, item: str) -> str:
         sequence = "".join(item.split()).upper()  # soft-masked lowercase is accepted

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +24,7 @@ from transformers import PreTrainedTokenizerFast
 from biofm.core.errors import ConfigError, DataError
 from biofm.core.io import atomic_path
 from biofm.core.shipped import shipped_model
-from biofm.core.tables import base_suffix, check_readable, read_table
+from biofm.core.tables import base_suffix, check_readable, iter_table, read_table
 from biofm.modalities.base import ExplanationView, InvalidInput, register, svg_image
 from biofm.modalities.molecule.features import ecfp4_and_rdkit2d, ecfp4_counts, rdkit2d
 from biofm.modalities.tokenizers import word_level_tokenizer
@@ -91,7 +93,7 @@ class MoleculeModality:
     default_split = "scaffold"
     out_of_domain_below = 0.3  # max ECFP4 Tanimoto to the training set; pairs below ~0.3 are usually unrelated
     feature_sets = ("rdkit2d",)  # whole-molecule descriptors the head may read (model.extra_features)
-    file_formats = (".sdf",)
+    file_formats = (".sdf", ".smi")
     recognition_rank = 1  # after DNA: "CCCCGGAT" is no SMILES, but "CCCC" is both
 
     def recognises(self, value: str) -> bool:
@@ -118,9 +120,24 @@ class MoleculeModality:
         return "row"  # an SDF record is reported by its row in the table it becomes
 
     def read_table(self, path: Path) -> pd.DataFrame:
-        if base_suffix(path) == ".sdf":
-            return _read_sdf(check_readable(path))
+        if base_suffix(path) in self.file_formats:
+            frames = list(self.read_chunks(path, 100_000))
+            return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         return read_table(path)
+
+    def read_chunks(self, path: Path, rows: int) -> Iterator[pd.DataFrame]:
+        """SDF records and ``.smi`` lines (``SMILES [name]``) read as they come; tables through ``iter_table``."""
+        suffix = base_suffix(path)
+        if suffix not in self.file_formats:
+            yield from iter_table(path, rows)
+            return
+        records = _sdf_rows(check_readable(path)) if suffix == ".sdf" else _smi_rows(check_readable(path))
+        empty = True
+        while batch := list(itertools.islice(records, rows)):
+            empty = False
+            yield pd.DataFrame(batch, dtype=object)
+        if empty:
+            raise DataError(path, f"no molecules found in the {suffix[1:].upper()} file")
 
     def normalise(self, item: str) -> str:
         smiles = item.strip()
@@ -209,18 +226,27 @@ class MoleculeModality:
         return "roc_auc" if task_kind == "classification" else "rmse"
 
 
-def _read_sdf(path: Path) -> pd.DataFrame:
+def _sdf_rows(path: Path) -> Iterator[dict]:
     """One row per SDF record: its SMILES plus every property field as a column."""
-    rows = []
     with path.open("rb") as handle:
         for mol in Chem.ForwardSDMolSupplier(handle, sanitize=True):
             if mol is None:
-                rows.append({"smiles": "<unparseable SDF record>"})
+                yield {"smiles": "<unparseable SDF record>"}
                 continue
-            rows.append({"smiles": Chem.MolToSmiles(mol), **{k: str(v) for k, v in mol.GetPropsAsDict().items()}})
-    if not rows:
-        raise DataError(path, "no molecules found in the SDF file")
-    return pd.DataFrame(rows, dtype=object)
+            yield {"smiles": Chem.MolToSmiles(mol), **{k: str(v) for k, v in mol.GetPropsAsDict().items()}}
+
+
+def _smi_rows(path: Path) -> Iterator[dict]:
+    """A SMILES file: one molecule a line, optionally a name after whitespace; ``#`` lines are comments."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                parts = line.split(maxsplit=1)
+                if parts and not parts[0].startswith("#"):
+                    yield {"smiles": parts[0], "name": parts[1].strip() if len(parts) > 1 else ""}
+    except (UnicodeDecodeError, OSError, EOFError) as exc:
+        raise DataError(path, f"cannot be read as a SMILES file ({exc})") from None
 
 
 register(MoleculeModality())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +24,7 @@ from transformers import PreTrainedTokenizerFast
 
 from biofm.core.errors import ConfigError
 from biofm.core.io import atomic_path
-from biofm.core.tables import read_table
+from biofm.core.tables import iter_table, read_table
 from biofm.modalities.base import ExplanationView, InvalidInput, register
 from biofm.modalities.text.deid import deidentify
 from biofm.modalities.tokenizers import SPECIAL_TOKENS, UNK, fast_tokenizer
@@ -61,6 +61,9 @@ class TextModality:
 
     def read_table(self, path: Path) -> pd.DataFrame:
         return read_table(path)
+
+    def read_chunks(self, path: Path, rows: int) -> Iterator[pd.DataFrame]:
+        return iter_table(path, rows)
 
     def normalise(self, item: str) -> str:
         """Unicode NFC, one space between words, PHI replaced by typed placeholders (``[NAME]`` …)."""
