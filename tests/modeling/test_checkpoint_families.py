@@ -102,6 +102,8 @@ FAMILIES = {  # family → (modality, encoder config, tokenizer)
     "mpnet": ("text", lambda: MPNetConfig(**SIZE), "wordpiece"),
 }
 
+PROBED = ("roberta", "esm", "modernbert")
+
 CUSTOM_CONFIG = '''
 from transformers import PretrainedConfig
 
@@ -234,8 +236,9 @@ def test_lora_finds_the_attention_projections_and_a_probe_freezes_the_encoder(fa
     lora = train(run_config(family, sources, checkpoints[family], adaptation="lora"), tmp_path / "lora")
     targets = json.loads((lora.run_dir / "adapter" / "adapter_config.json").read_text())["target_modules"]
     assert targets and lora.metrics["adaptation"]["trainable_fraction"] < 1.0
-    probe = train(run_config(family, sources, checkpoints[family], adaptation="probe"), tmp_path / "probe")
-    assert probe.metrics["adaptation"]["trainable_fraction"] < lora.metrics["adaptation"]["trainable_fraction"] + 1
+    if family in PROBED:  # a probe freezes whatever encoder it gets: one family per modality shows it
+        probe = train(run_config(family, sources, checkpoints[family], adaptation="probe"), tmp_path / "probe")
+        assert probe.metrics["adaptation"]["trainable_fraction"] < lora.metrics["adaptation"]["trainable_fraction"]
 
 
 def test_a_dna_checkpoint_reads_raw_bases_and_long_inputs_go_through_windows(sources, checkpoints, tmp_path):

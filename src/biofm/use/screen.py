@@ -52,7 +52,7 @@ def screen(run_dir: str | Path, input_path: str | Path, output_path: str | Path,
            chunk_rows: int = CHUNK_ROWS, input_column: str | None = None, engine: str = "torch") -> ScreenResult:
     """Score every valid row of ``input_path`` with the run, in chunks, into ``output_path`` (CSV or Parquet).
 
-    Invalid rows are counted and written to ``OUTPUT.invalid.csv`` (row, input, reason). ``top``: keep the best
+    Invalid rows are counted and written to ``OUTPUT.invalid.csv`` (row, reason). ``top``: keep the best
     ``top`` rows by ``rank_by`` (default: the last class's probability, or the first predicted value), highest
     first unless ``ascending``. ``shard``: ``"K/N"``. ``resume``: continue an interrupted screen of the same
     input, run and settings.
