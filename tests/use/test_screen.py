@@ -127,3 +127,15 @@ def test_the_command_streams_when_asked_and_refuses_what_needs_memory(trained_ru
     result = runner.invoke(app, ["merge-scores", str(tmp_path / "top.parquet"), "--output", str(tmp_path / "m.csv"),
                                  "--top", "3", "--rank-by", "prob_1"])
     assert result.exit_code == 0 and len(pd.read_csv(tmp_path / "m.csv")) == 3
+
+
+def test_the_progress_bar_knows_a_library_size_where_it_is_cheap(library, tmp_path):
+    assert screening.row_count(library) == 203  # CSV: lines less the header
+    smi = tmp_path / "lib.smi.gz"
+    with gzip.open(smi, "wt") as handle:
+        handle.write("# a comment\nCCO ethanol\n\nc1ccccc1\n")
+    assert screening.row_count(smi) == 2
+    frame = pd.read_csv(library)
+    frame.to_parquet(tmp_path / "lib.parquet")
+    assert screening.row_count(tmp_path / "lib.parquet") == 203
+    assert screening.row_count(tmp_path / "x.sdf") is None  # only reading every record would tell

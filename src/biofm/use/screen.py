@@ -11,6 +11,7 @@ modulo N: N shards together score every row exactly once, and their outputs conc
 
 from __future__ import annotations
 
+import gzip
 import shutil
 import time
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from biofm.core.errors import ConfigError
 from biofm.core.io import atomic_path, read_json, write_json
@@ -71,7 +73,10 @@ def screen(run_dir: str | Path, input_path: str | Path, output_path: str | Path,
                 "shard": list(parse_shard(shard)), "chunk_rows": chunk_rows}
     parts = _parts_folder(output, settings, resume)
     totals = {"rows_read": 0, "scored": 0, "invalid": 0}
-    with console.status("") as status:
+    columns = (TextColumn("[bold]screening"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"),
+               TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.fields[note]}"))
+    with Progress(*columns, console=console, transient=False) as progress:
+        bar = progress.add_task("screen", total=row_count(source), note="")
         for index, chunk in enumerate(run.modality.read_chunks(source, chunk_rows)):
             chunk.index = range(totals["rows_read"], totals["rows_read"] + len(chunk))
             totals["rows_read"] += len(chunk)
@@ -79,14 +84,30 @@ def screen(run_dir: str | Path, input_path: str | Path, output_path: str | Path,
             totals["scored"] += counts["scored"]
             totals["invalid"] += counts["invalid"]
             rate = totals["rows_read"] / max(time.perf_counter() - started, 1e-9)
-            status.update(f"screening {source.name}: {totals['rows_read']:,} rows read · {totals['scored']:,} "
-                          f"scored · {totals['invalid']:,} invalid · {rate:,.0f} rows/s")
+            progress.update(bar, advance=len(chunk), note=f"{totals['scored']:,} scored · {totals['invalid']:,} "
+                                                          f"invalid · {rate:,.0f} rows/s")
     kept = _join(parts, output, top, rank, ascending)
     invalid_file = _join_invalid(parts, output)
     shutil.rmtree(parts)
     seconds = time.perf_counter() - started
     return ScreenResult(str(output), totals["rows_read"], totals["scored"], totals["invalid"], invalid_file, kept,
                         round(seconds, 2), round(totals["rows_read"] / max(seconds, 1e-9), 1))
+
+
+def row_count(path: Path) -> int | None:
+    """The rows of a library, found cheaply for the progress bar's time left (Parquet metadata; a text file's
+    lines, less a CSV header and ``.smi`` comments); None where only reading it all would tell (SDF, FASTA)."""
+    suffix = base_suffix(path)
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    if suffix not in (".csv", ".tsv", ".tab", ".txt", ".smi", ".jsonl"):
+        return None
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+        lines = sum(1 for line in handle if line.strip() and not line.startswith("#"))
+    return max(lines - (suffix in (".csv", ".tsv", ".tab", ".txt")), 0)
 
 
 def default_rank(run: LoadedRun) -> str:
