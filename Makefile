@@ -76,6 +76,9 @@ bench: venv peers
 	# … and 10^5 / 10^6 through the same model without the descriptor head (what bounds the default: descriptors)
 	$(OFFLINE) $(PY) benchmarks/screen.py --run runs/bench/yardsticks/b3db-seeded-seed0 --sizes 100000 1000000 \
 		--engine-size 100000 --out runs/bench/screen-plain
+	# … and Chemprop v2 trained on the same B3DB rows, `chemprop predict` timed on the same 10^4 molecules
+	$(OFFLINE) $(PY) benchmarks/peers.py runs/bench/fm/b3db-seeded-seed0 --screen runs/bench/screen/library-10000.smi.gz \
+		> runs/bench/screen/chemprop.json
 	# fine-tuned smiles-mini vs the same architecture from scratch vs ECFP4 + RF, 3 seeds, same splits
 	$(OFFLINE) $(PY) benchmarks/finetune.py --out runs/bench --configs configs/b3db.yaml --seeds 0 1 2 \
 		--set data.split_seed=null --variant scratch model.pretrained=null train.learning_rate=5e-4

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import tempfile
 import time
@@ -46,8 +47,10 @@ def run_parts(run_dir: Path) -> tuple[object, dict[str, pd.DataFrame]]:
     return run, parts
 
 
-def chemprop_on_run(run_dir: str | Path, epochs: int = 50, chemprop: Path = CHEMPROP) -> dict:
-    """Train Chemprop on the run's train part (validation for its early stopping), score its test part."""
+def chemprop_on_run(run_dir: str | Path, epochs: int = 50, chemprop: Path = CHEMPROP,
+                    screen: Path | None = None) -> dict:
+    """Train Chemprop on the run's train part (validation for its early stopping), score its test part; with
+    ``screen`` (a ``.smi`` / ``.smi.gz`` library), also time ``chemprop predict`` on it, as a screen would."""
     run_dir = Path(run_dir)
     run, parts = run_parts(run_dir)
     task_type = "regression" if run.task.kind == "regression" else "classification"
@@ -65,13 +68,30 @@ def chemprop_on_run(run_dir: str | Path, epochs: int = 50, chemprop: Path = CHEM
         _call([str(chemprop), "predict", "-i", str(scratch / "test.csv"), "--model-paths", str(scratch / "model"),
                "-o", str(scratch / "predictions.csv"), "-n", "0"])
         predicted = pd.read_csv(scratch / "predictions.csv")
+        screened = _screen(chemprop, scratch, screen) if screen else None
     outputs = _as_outputs(run.task, predicted, run.config.data.label_columns)
     test = parts["test"]
     targets = _targets(run.task, test, run.config.data.label_columns)
     metrics, _ = compute_metrics(run.task, targets, outputs)
     primary = run.modality.primary_metric(run.task.kind)
     return {"test": metrics[primary], "metric": primary, "metrics": metrics, "seconds": round(seconds, 1),
-            "epochs": epochs, "version": _version(chemprop)}
+            "epochs": epochs, "version": _version(chemprop), **({"screen": screened} if screened else {})}
+
+
+def _screen(chemprop: Path, scratch: Path, library: Path) -> dict:
+    """``chemprop predict`` on a SMILES library under ``/usr/bin/time -v``: molecules/s and peak RSS."""
+    smiles = pd.read_csv(library, header=None, names=["smiles"], sep=r"\s+", usecols=[0]).smiles
+    smiles.to_frame().to_csv(scratch / "library.csv", index=False)
+    start = time.perf_counter()
+    done = subprocess.run(["/usr/bin/time", "-v", str(chemprop), "predict", "-i", str(scratch / "library.csv"),
+                           "--model-paths", str(scratch / "model"), "-o", str(scratch / "library_scores.csv"),
+                           "-n", "0"], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"chemprop predict failed:\n{done.stderr[-3000:]}")
+    peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)[1]) / 1024
+    return {"molecules": len(smiles), "seconds": round(seconds, 1),
+            "molecules_per_second": round(len(smiles) / seconds, 1), "peak_rss_mb": round(peak)}
 
 
 def _as_outputs(task, predicted: pd.DataFrame, columns: list[str]) -> np.ndarray:
@@ -107,8 +127,9 @@ def main() -> None:
     parser.add_argument("run_dir", type=Path)
     parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument("--chemprop", type=Path, default=CHEMPROP)
+    parser.add_argument("--screen", type=Path, help="a .smi(.gz) library to time chemprop predict on")
     args = parser.parse_args()
-    result = chemprop_on_run(args.run_dir, args.epochs, args.chemprop)
+    result = chemprop_on_run(args.run_dir, args.epochs, args.chemprop, args.screen)
     metrics = read_json(args.run_dir / "metrics.json")
     metric = result["metric"]
     result["biofm"] = {"model": metrics["test"][metric], "baseline": metrics["baseline"]["test"][metric],
