@@ -13,6 +13,7 @@ from rich.table import Table
 from biofm.cli.app import app, datasets_app, default, friendly, show_metrics, start_or_resume
 from biofm.core.config import RunConfig
 from biofm.core.errors import BiofmError
+from biofm.core.io import shown_path
 from biofm.core.progress import console
 from biofm.core.shipped import REPOSITORY_MODELS, shipped_model
 from biofm.data import datasets as bundled
@@ -209,7 +210,7 @@ def compare(
     """One table of many runs: data, model, adaptation, test metric beside the baseline's, verdict, seconds."""
 
     result = compare_runs(runs, metric=metric, sort=sort)
-    shown = result.table.assign(run=[_short(r) for r in result.table.run])
+    shown = result.table.assign(run=[shown_path(r) for r in result.table.run])
     table = Table(*(c.replace("model_", "").replace("_", " ") for c in shown.columns))
     for row in shown.itertuples(index=False):
         table.add_row(*("—" if v is None or v != v else f"{v:.4f}" if isinstance(v, float) else str(v) for v in row))
@@ -236,12 +237,6 @@ def models() -> None:
     console.print(families)
     console.print("A checkpoint with its own code needs model.trust_remote_code: true; one with only pickle weights, "
                   "model.allow_pickle: true. Its own tokenizer reads the raw input.", highlight=False)
-
-
-def _short(path: str) -> str:
-    """A run's path relative to the working folder where it lies inside it (tables stay narrow)."""
-    absolute = Path(path).absolute()
-    return str(absolute.relative_to(Path.cwd())) if absolute.is_relative_to(Path.cwd()) else path
 
 
 @datasets_app.command("list")

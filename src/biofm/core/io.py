@@ -77,6 +77,13 @@ def write_figure(fig, path: Path) -> None:
         tmp.write_bytes(buffer.getvalue())
 
 
+def shown_path(location: str) -> str:
+    """A path as a user would type it: relative to the working folder where it lies inside it (summaries
+    and tables stay short); anything else (a relative path, a hub id, ``pkg:…``) as given."""
+    path = Path(location)
+    return str(path.relative_to(Path.cwd())) if path.is_absolute() and path.is_relative_to(Path.cwd()) else location
+
+
 def read_json(path: Path) -> Any:
     """Read a JSON file of a run folder; a missing or corrupt one is a ``RunFolderError`` naming it."""
     try:

@@ -6,6 +6,7 @@ row with messages that do not say which file.  Every modality reads tables throu
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import importlib.util
@@ -74,7 +75,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
     """Read a table with every cell as text (labels and SMILES are never re-typed by pandas)."""
     path = check_readable(path)
     suffix = base_suffix(path)
-    try:
+    with reading_errors(path, suffix):
         if suffix in (".csv", ".tsv", ".tab", ".txt"):
             frame = _read_delimited(path, sep="," if suffix == ".csv" else "\t")
         elif suffix in (".jsonl", ".json"):
@@ -83,16 +84,6 @@ def read_table(path: str | Path) -> pd.DataFrame:
             frame = pd.read_parquet(path).astype(object)
         else:
             raise DataError(path, f"unsupported file type {suffix!r} (use one of {', '.join(TABLE_SUFFIXES)})")
-    except UnicodeDecodeError as exc:
-        raise DataError(path, f"not UTF-8 text (byte {exc.start}); re-save the file as UTF-8") from None
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        raise DataError(path, f"compressed file is corrupt or truncated ({exc})") from None
-    except ImportError as exc:
-        raise DataError(path, f"reading {suffix} files needs an extra package: {exc}") from None
-    except pd.errors.EmptyDataError:
-        raise DataError(path, "no header row and no data") from None
-    except (pd.errors.ParserError, ValueError, csv.Error) as exc:
-        raise DataError(path, f"could not be parsed as {suffix[1:].upper()}: {exc}") from None
     if frame.empty:
         raise DataError(path, "has a header but no data rows")
     return frame
@@ -105,7 +96,7 @@ def iter_table(path: str | Path, rows: int) -> Iterator[pd.DataFrame]:
     errors are ``read_table``'s, naming the file."""
     path = check_readable(path)
     suffix = base_suffix(path)
-    try:
+    with reading_errors(path, suffix):
         if suffix in (".csv", ".tsv", ".tab", ".txt", ".jsonl"):
             reader = (pd.read_json(path, lines=True, dtype=False, chunksize=rows) if suffix == ".jsonl" else
                       pd.read_csv(path, sep="," if suffix == ".csv" else "\t", dtype=str, chunksize=rows))
@@ -119,10 +110,19 @@ def iter_table(path: str | Path, rows: int) -> Iterator[pd.DataFrame]:
                 yield batch.to_pandas().astype(object)
         else:
             yield from table_pieces(read_table(path), rows)
+
+
+@contextlib.contextmanager
+def reading_errors(path: Path, suffix: str) -> Iterator[None]:
+    """What pandas, gzip and pyarrow raise while reading ``path``, as one ``DataError`` naming the file."""
+    try:
+        yield
     except UnicodeDecodeError as exc:
         raise DataError(path, f"not UTF-8 text (byte {exc.start}); re-save the file as UTF-8") from None
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise DataError(path, f"compressed file is corrupt or truncated ({exc})") from None
+    except ImportError as exc:
+        raise DataError(path, f"reading {suffix} files needs an extra package: {exc}") from None
     except pd.errors.EmptyDataError:
         raise DataError(path, "no header row and no data") from None
     except (pd.errors.ParserError, ValueError, csv.Error) as exc:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from biofm.core.config import DataConfig, RunConfig
 from biofm.core.errors import ConfigError, DataError
+from biofm.core.io import shown_path
 from biofm.core.tables import base_suffix, check_readable, read_table, require_columns
 from biofm.core.yaml_safe import apply_overrides
 from biofm.data.splits import GROUP_SPLITS, split_indices
@@ -70,19 +71,13 @@ def infer_config(path: str | Path, labels: list[str], input_column: str | None =
     except ConfigError as exc:
         raise ConfigError(f"--set: {exc}" if overrides else str(exc)) from None
     pretrained = config.model.pretrained
-    model = _shown(pretrained) if pretrained else f"{config.model.preset} encoder from scratch"
+    model = shown_path(pretrained) if pretrained else f"{config.model.preset} encoder from scratch"
     extras = f" + {', '.join(config.model.extra_features)} features" if config.model.extra_features else ""
     notes = {"data.input_column": f"{chosen.name} inputs in {column!r} ({why})", "data.task": task_note,
              "data.split": split_note,
              "model.pretrained" if config.model.pretrained else "model.preset": f"model {model}{extras}",
              "data.skip_invalid": "invalid rows skipped and counted"}
     return Inferred(config, notes)
-
-
-def _shown(location: str) -> str:
-    """A checkpoint path as a user would type it: relative to the working folder where it is inside it."""
-    path = Path(location)
-    return str(path.relative_to(Path.cwd())) if path.is_absolute() and path.is_relative_to(Path.cwd()) else location
 
 
 def _read(path: Path, modality: str | None) -> tuple[pd.DataFrame, Modality | None]:
@@ -102,13 +97,13 @@ def _input_column(frame: pd.DataFrame, path: Path, labels: list[str], given: str
                   modality: Modality | None) -> tuple[str, Modality, str]:
     """The column holding the inputs, its modality, and why (for the summary)."""
     if given is not None:
-        found = modality or _recognised_by(_cells(frame[given]))
+        found = modality or _recognised_by(_cells(frame[given]))[0]
         if found is None:
             raise DataError(path, f"--input {given!r}: its values are neither SMILES, DNA nor text; "
                                   "set --modality", row=1)
         return given, found, "as given"
-    kinds = {c: _recognised_by(_cells(frame[c]), modality) for c in frame.columns if c not in labels}
-    kinds = {c: m for c, m in kinds.items() if m is not None}
+    recognised = {c: _recognised_by(_cells(frame[c]), modality) for c in frame.columns if c not in labels}
+    kinds = {c: m for c, (m, _) in recognised.items() if m is not None}
     if not kinds:
         what = f"{modality.name} inputs" if modality else "inputs (SMILES, DNA or text)"
         raise DataError(path, f"no column besides the label looks like {what}; set --input COLUMN", row=1)
@@ -116,7 +111,7 @@ def _input_column(frame: pd.DataFrame, path: Path, labels: list[str], given: str
     tied = [c for c, m in kinds.items() if m.recognition_rank == best]
     found = kinds[tied[0]]
     if len(tied) == 1:
-        return tied[0], found, _share(frame[tied[0]], found)
+        return tied[0], found, recognised[tied[0]][1]
     if found.input_column in tied:
         return found.input_column, found, f"the {found.name} default column name"
     lengths = {c: frame[c].dropna().astype(str).str.len().median() for c in tied}
@@ -131,21 +126,15 @@ def _cells(column: pd.Series) -> list[str]:
     return [str(v) for v in column.dropna().head(SAMPLE_ROWS) if str(v).strip()]
 
 
-def _recognised_by(cells: list[str], only: Modality | None = None) -> Modality | None:
-    """The most particular modality recognising nearly every cell (``only``: that one or none)."""
-    if not cells:
-        return None
+def _recognised_by(cells: list[str], only: Modality | None = None) -> tuple[Modality | None, str]:
+    """The most particular modality recognising nearly every cell (``only``: that one or none), and how many
+    it recognised (for the summary)."""
     candidates = [only] if only else sorted(map(get_modality, modality_names()), key=lambda m: m.recognition_rank)
-    for modality in candidates:
-        if sum(map(modality.recognises, cells)) >= RECOGNISED * len(cells):
-            return modality
-    return None
-
-
-def _share(column: pd.Series, modality: Modality) -> str:
-    cells = _cells(column)
-    recognised = sum(map(modality.recognises, cells))
-    return f"{recognised} of {len(cells)} sampled cells recognised"
+    for modality in candidates if cells else []:
+        recognised = sum(map(modality.recognises, cells))
+        if recognised >= RECOGNISED * len(cells):
+            return modality, f"{recognised} of {len(cells)} sampled cells recognised"
+    return None, ""
 
 
 def _task(frame: pd.DataFrame, path: Path, labels: list[str], given: str | None) -> tuple[str, str]:

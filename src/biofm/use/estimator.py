@@ -23,7 +23,7 @@ from sklearn.base import BaseEstimator
 from biofm.core.errors import ConfigError
 from biofm.core.io import atomic_path
 from biofm.data.autoconfig import infer_config
-from biofm.modeling.loaded_run import load_run
+from biofm.modeling.loaded_run import LoadedRun, load_run
 from biofm.training.train import train
 from biofm.use.predict import evaluate, predict
 
@@ -106,16 +106,16 @@ class FineTuner(BaseEstimator):
     @classmethod
     def load(cls, path: str | Path) -> FineTuner:
         """A fitted FineTuner over a finished run folder (trained by ``fit``, the CLI or ``biofm.train``)."""
-        run = load_run(path)
+        run = load_run(path)  # checks the folder is a complete run, as predict will
         config = run.config
         tuner = cls(modality=config.modality, pretrained=config.model.pretrained, task=config.data.task,
                     epochs=config.train.epochs, learning_rate=config.train.learning_rate,
                     batch_size=config.train.batch_size, ensemble=config.train.ensemble, seed=config.train.seed)
         tuner.run_dir_ = Path(path)
-        return tuner._loaded()
+        return tuner._loaded(run)
 
-    def _loaded(self) -> FineTuner:
-        run = load_run(self.run_dir_)  # checks the folder is a complete run, as predict will
+    def _loaded(self, run: LoadedRun | None = None) -> FineTuner:
+        run = run or load_run(self.run_dir_)
         self.config_, self.task_ = run.config, run.task
         return self
 

@@ -80,7 +80,7 @@ def screen(run_dir: str | Path, input_path: str | Path, output_path: str | Path,
         for index, chunk in enumerate(run.modality.read_chunks(source, chunk_rows)):
             chunk.index = range(totals["rows_read"], totals["rows_read"] + len(chunk))
             totals["rows_read"] += len(chunk)
-            counts = _score_part(run, source, chunk, parts / f"part-{index:06d}", column, settings, rank)
+            counts = _score_part(run, source, chunk, parts / f"part-{index:06d}", settings)
             totals["scored"] += counts["scored"]
             totals["invalid"] += counts["invalid"]
             rate = totals["rows_read"] / max(time.perf_counter() - started, 1e-9)
@@ -145,15 +145,15 @@ def _parts_folder(output: Path, settings: dict, resume: bool) -> Path:
     return parts
 
 
-def _score_part(run: LoadedRun, source: Path, chunk: pd.DataFrame, stem: Path, column: str, settings: dict,
-                rank: str) -> dict:
+def _score_part(run: LoadedRun, source: Path, chunk: pd.DataFrame, stem: Path, settings: dict) -> dict:
     """Score one chunk into ``stem.parquet`` (+ ``stem.invalid.csv``); an existing part is a finished one."""
     done = stem.with_suffix(".json")
     if done.is_file():
         return read_json(done)
     k, n = settings["shard"]
     mine = chunk[np.asarray(chunk.index) % n == k - 1]
-    records = records_from_frame(run.modality, mine, source, column, skip_invalid=True,
+    rank = settings["rank_by"]
+    records = records_from_frame(run.modality, mine, source, settings["column"], skip_invalid=True,
                                  keep_columns=run.config.data.keep_columns)
     invalid = pd.DataFrame({"row": [s.row for s in records.skipped], "reason": [s.reason for s in records.skipped]})
     if records.inputs:
