@@ -49,6 +49,15 @@ def test_a_fasta_file_with_label_headers_is_dna_split_by_chromosome_where_ids_al
     assert inferred.config.data.split == "stratified" and "region split impossible" in inferred.summary()
 
 
+def test_a_checkpoint_of_ones_own_replaces_the_starters_tokenizer_too(tmp_path):
+    fasta = tmp_path / "peaks.fa"
+    fasta.write_text("".join(f">chr{i % 20 + 1}:{i * 300}-{i * 300 + 40} label={i % 2}\n{'ACGT' * 10}\n"
+                             for i in range(40)))
+    assert infer_config(fasta, ["label"]).config.model.tokenizer == "kmer6-disjoint"  # the starter, from scratch
+    own = infer_config(fasta, ["label"], overrides=["model.pretrained=/models/nucleotide-transformer"]).config
+    assert own.model.pretrained == "/models/nucleotide-transformer" and own.model.tokenizer is None
+
+
 def test_dna_letters_are_dna_even_where_they_also_spell_smiles(tmp_path):
     table = tmp_path / "seqs.csv"
     table.write_text("id,seq,y\n" + "".join(f"s{i},{'CCCCCCCCGC' if i % 2 else 'ACGTACGTTA'},{i % 2}\n"

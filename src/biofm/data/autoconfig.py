@@ -61,7 +61,12 @@ def infer_config(path: str | Path, labels: list[str], input_column: str | None =
     column, chosen, why = _input_column(frame, path, labels, input_column, chosen)
     kind, task_note = _task(frame, path, labels, task)
     split, split_note = _split(frame, column, chosen, kind)
-    raw = _merge(chosen.starter(kind), {
+    starter = chosen.starter(kind)
+    if "pretrained" in apply_overrides({}, overrides or []).get("model", {}):
+        # another encoder than the starter's: the starter's tokenizer belongs to its encoder (a checkpoint brings
+        # its own, or biofm.json names it), so it is left to the checkpoint
+        starter.get("model", {}).pop("tokenizer", None)
+    raw = _merge(starter, {
         "modality": chosen.name,
         "data": {"train": str(path), "input_column": column, "label_columns": list(labels), "task": kind,
                  "split": split, "skip_invalid": True},
