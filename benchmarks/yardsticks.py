@@ -2,12 +2,13 @@
 
     python benchmarks/yardsticks.py --out runs/bench/yardsticks --seeds 0 1 2 \
         --case b3db-seeded=configs/b3db.yaml --case b3db-deterministic=configs/b3db.yaml:data.split_seed=null \
-        --case solubility=configs/solubility.yaml [--peers [CASE …]]
+        --case solubility=configs/solubility.yaml [--peers [CASE …]] [--versus CASE:CASE …]
 
 Each case is ``NAME=CONFIG[:override,override…]``.  Per case and seed one ordinary `biofm train` run
 (the model, every baseline candidate, the validation choice and the paired-bootstrap verdict, all in
 its metrics.json) and, with ``--peers``, Chemprop v2 on exactly that run's rows (``peers.py``; ``--peers``
-alone: every case; ``--peers solubility``: the cases named).
+alone: every case; ``--peers solubility``: the cases named).  ``--versus pretrained:scratch`` compares two
+cases' models head to head, seed by seed, on the same test items (paired bootstrap): what a variant is worth.
 Writes ``yardsticks.json`` (every figure) and ``yardsticks.md`` (the table: test metric mean ± s.d.
 over seeds, verdicts, wall times).  Nothing is skipped: a failed run stops the benchmark.
 """
@@ -24,7 +25,10 @@ from biofm import RunConfig, train
 from biofm.core.errors import BiofmError
 from biofm.core.io import read_json, write_json
 from biofm.core.runfolder import check_run, read_run_config
+from biofm.data.splits import load_splits
+from biofm.modeling.loaded_run import load_run
 from biofm.training.finetune import checked_config
+from biofm.trust.significance import paired_bootstrap
 
 
 def run_case(name: str, spec: str, out: Path, seeds: list[int], peers: bool, reuse: bool = False) -> dict:
@@ -80,6 +84,36 @@ def summarise(runs: list[dict]) -> dict:
     return summary
 
 
+def versus(pair: str, out: Path, seeds: list[int]) -> dict:
+    """Case A's model against case B's, seed by seed, on the test items both were scored on."""
+    first, _, second = pair.partition(":")
+    rows = []
+    for seed in seeds:
+        a, b = load_run(out / f"{first}-seed{seed}"), load_run(out / f"{second}-seed{seed}")
+        if read_json(a.run_dir / "splits.json")["test"] != read_json(b.run_dir / "splits.json")["test"]:
+            raise SystemExit(f"--versus {pair}: seed {seed} was tested on different items")
+        test = load_splits(a.config.data, a.modality).test
+        metric = read_json(a.run_dir / "metrics.json")["primary_metric"]
+        result = paired_bootstrap(a.task, a.task.encode(test), a.outputs(test.inputs), b.outputs(test.inputs), metric)
+        rows.append({"seed": seed, **result})
+    differences = [r["difference"] for r in rows]
+    return {"pair": pair, "metric": rows[0]["metric"], "runs": rows,
+            "difference": {"mean": round(statistics.fmean(differences), 4),
+                           "sd": round(statistics.stdev(differences), 4) if len(differences) > 1 else 0.0},
+            "verdicts": dict(Counter(r["verdict"] for r in rows))}
+
+
+def versus_table(pairs: list[dict]) -> str:
+    lines = ["| A vs B (test metric) | difference A − B, mean ± s.d. | 95 % intervals by seed | verdicts (A vs B) |",
+             "|---|---|---|---|"]
+    for p in pairs:
+        intervals = "; ".join(f"{r['ci95'][0]:+.3f} to {r['ci95'][1]:+.3f}" for r in p["runs"])
+        lines.append(f"| {p['pair'].replace(':', ' vs ')} ({p['metric']}) | {p['difference']['mean']:+.4f} ± "
+                     f"{p['difference']['sd']:.4f} | {intervals} | "
+                     f"{', '.join(f'{v}×{n}' for v, n in p['verdicts'].items())} |")
+    return "\n".join(lines) + "\n"
+
+
 def table(cases: list[dict]) -> str:
     lines = ["| case (test metric) | candidates: mean ± s.d. (seconds) | chosen on val | model (validation) | model | "
              "Chemprop | verdicts (model vs chosen) |", "|---|---|---|---|---|---|---|"]
@@ -108,6 +142,8 @@ def main() -> None:
     parser.add_argument("--peers", nargs="*", default=None, metavar="CASE",
                         help="also Chemprop v2 on each run's rows (molecules): every case, or the cases named")
     parser.add_argument("--reuse", action="store_true", help="keep complete runs of the same config (resume)")
+    parser.add_argument("--versus", action="append", default=[], metavar="CASE:CASE",
+                        help="the first case's model against the second's, paired bootstrap on the same test items")
     args = parser.parse_args()
     cases = []
     for spec in args.case:
@@ -116,8 +152,12 @@ def main() -> None:
         cases.append(run_case(name, config, args.out, args.seeds, peers, args.reuse))
         write_json(args.out / "yardsticks.json", cases)  # after every case: a long benchmark keeps what it has
         (args.out / "yardsticks.md").write_text(table(cases), encoding="utf-8")
+    pairs = [versus(pair, args.out, args.seeds) for pair in args.versus]
+    if pairs:
+        write_json(args.out / "versus.json", pairs)
+        (args.out / "yardsticks.md").write_text(table(cases) + "\n" + versus_table(pairs), encoding="utf-8")
     print(json.dumps([c["summary"] for c in cases], indent=1))
-    print(table(cases))
+    print(table(cases) + ("\n" + versus_table(pairs) if pairs else ""))
 
 
 if __name__ == "__main__":

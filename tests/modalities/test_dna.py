@@ -108,9 +108,34 @@ def test_baseline_and_csv_input(tmp_path):
     path.write_text("sequence,y\nACGTACGTAC,1\nTTTTGGGGCC,0\n")
     records = read_records(dna, path, "sequence", ["y"], "classification")
     assert records.inputs[0] == "ACGTACGTAC"
-    for name, model in dna.baselines("classification", seed=0).values():
+    for key, (name, model) in dna.baselines("classification", seed=0).items():
         model.fit(["ACGTACGTAC" * 3, "TTTTGGGGCC" * 3], [1, 0])
-        assert "6-mer" in name and model.predict(["ACGTACGTAC" * 2])[0] == 1
+        assert model.predict(["ACGTACGTAC" * 3])[0] == 1
+        assert ("6-mer" in name) == key.startswith("kmer")
+
+
+def test_bases_by_position_centres_inputs_and_leaves_unknown_bases_empty():
+    from biofm.modalities.dna.modality import bases_by_position
+
+    short, long = bases_by_position(["ACGTN", "TT" + "A" * 8 + "GG"], length=8)
+    assert short.reshape(8, 4).tolist() == [[0] * 4, [1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1],
+                                            [0] * 4, [0] * 4, [0] * 4]
+    assert long.reshape(8, 4)[:, 0].sum() == 8  # the centre 8 of 12 bases: the A run, not the TT / GG ends
+
+
+def test_positional_baseline_sees_what_kmer_counts_cannot():
+    """A splice-site-like signal: the label is whether base 20 is a G; counts of k-mers cannot tell."""
+    from sklearn.metrics import matthews_corrcoef
+
+    rng = np.random.default_rng(0)
+    sequences = ["".join(rng.choice(list("ACGT"), 41)) for _ in range(600)]
+    labels = [int(s[20] == "G") for s in sequences]
+    candidates = dna.baselines("classification", seed=0)
+    scores = {}
+    for key in ("kmer6_linear", "onehot_linear"):
+        model = candidates[key][1].fit(sequences[:400], labels[:400])
+        scores[key] = matthews_corrcoef(labels[400:], model.predict(sequences[400:]))
+    assert scores["onehot_linear"] > 0.9 > 0.5 > scores["kmer6_linear"]
 
 
 def test_normalise_rejects_empty():

@@ -10,7 +10,8 @@ from biofm.modalities import get_modality
 
 MODELS = Path(__file__).parents[2] / "models"
 EXAMPLES = {"smiles-mini": ["CC(=O)Oc1ccccc1C(=O)O", "CN1C=NC2=C1C(=O)N(C)C(=O)N2C", "Clc1ccc(Br)c[nH+]1"],
-            "dna-mini": ["ACGTTGACTCAGCATGCATGCAAATGACGTACGATCGATCG"]}
+            "dna-human-k6": ["ACGTTGACTCAGCATGCATGCAAATGACGTACGATCGATCG"],
+            "dna-human-nt": ["ACGTTGACTCAGCATGCATGCAAATGACGTACGATCGATCGA"]}
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))

