@@ -10,13 +10,13 @@ import pytest
 import torch
 import yaml
 from safetensors.torch import load_file
-from transformers import AutoModel, AutoTokenizer
+from transformers import AutoModel, AutoModelForMaskedLM, AutoTokenizer, TrainerState
 
 from biofm.core.config import ModelConfig, PretrainConfig
 from biofm.core.errors import ConfigError
 from biofm.modeling.checkpoint import adopt_checkpoint
 from biofm.modeling.model import build_predictor
-from biofm.training.pretrain import TokenCounter, pretrain, resume_pretraining
+from biofm.training.pretrain import HeadFirst, TokenCounter, pretrain, resume_pretraining
 from biofm.training.train import train
 from conftest import b3db_smiles, smiles_config, tiny_config, wait_for_checkpoint, write_genome
 
@@ -114,3 +114,28 @@ def test_config_errors_name_the_key():
     with pytest.raises(ConfigError, match="mask_probability"):
         PretrainConfig.from_dict({"modality": "molecule", "corpus": {"files": ["x"]},
                                   "train": {"mask_probability": 1.5}})
+
+
+def test_head_steps_train_the_masked_lm_head_alone_then_everything(smiles_checkpoint):
+    model = AutoModelForMaskedLM.from_pretrained(smiles_checkpoint)
+    encoder_before = {n: p.detach().clone() for n, p in model.base_model.named_parameters()}
+    head_before = model.cls.predictions.transform.dense.weight.detach().clone()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)  # made before freezing, as the Trainer does
+    ids = torch.tensor([[0, 5, 6, 7, 2]])
+    head_first = HeadFirst(model, steps=2)
+
+    def step(global_step: int) -> None:
+        head_first.on_step_begin(None, TrainerState(global_step=global_step), None)
+        optimizer.zero_grad(set_to_none=True)
+        model(input_ids=ids, labels=ids).loss.backward()
+        optimizer.step()
+
+    step(0)
+    step(1)
+    assert all(torch.equal(p, encoder_before[n]) for n, p in model.base_model.named_parameters())
+    assert not torch.equal(model.cls.predictions.transform.dense.weight, head_before)  # the head learned
+    step(2)  # from head_steps on, the encoder trains too
+    assert not all(torch.equal(p, encoder_before[n]) for n, p in model.base_model.named_parameters())
+    with pytest.raises(ConfigError, match=r"train\.head_steps"):
+        PretrainConfig.from_dict({"modality": "text", "corpus": {"files": ["x"]},
+                                  "train": {"steps": 10, "head_steps": 10}})

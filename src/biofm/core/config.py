@@ -306,6 +306,9 @@ class PretrainSchedule:
     # "mlm" (masked tokens), "mtr" (regress the modality's descriptors, e.g. ~210 RDKit 2D) or "mlm+mtr"
     objective: str = "mlm"
     mtr_weight: float = 1.0  # the descriptor loss's weight beside the masked-LM loss (mlm+mtr)
+    # first steps that train the masked-LM head alone (encoder frozen): a checkpoint shipped without one
+    # (sentence encoders such as all-MiniLM) gets a head before that head's random gradients move the encoder
+    head_steps: int = 0
     eval_every: int = 500  # steps between validation passes (masked-token loss and accuracy)
     save_every: int = 500  # steps between checkpoints (a killed run resumes from the last one)
     seed: int = 0
@@ -320,6 +323,8 @@ class PretrainSchedule:
                 raise ConfigError(f"train.{name}: must be at least 1, got {getattr(self, name)}")
         if self.mtr_weight <= 0:
             raise ConfigError(f"train.mtr_weight: must be positive, got {self.mtr_weight}")
+        if not 0 <= self.head_steps < self.steps:
+            raise ConfigError(f"train.head_steps: must be in [0, train.steps={self.steps}), got {self.head_steps}")
         if not 0 < self.mask_probability < 1:
             raise ConfigError(f"train.mask_probability: must be in (0, 1), got {self.mask_probability}")
 

@@ -285,6 +285,25 @@ class TokenCounter:
         return out
 
 
+class HeadFirst(TrainerCallback):
+    """Freezes the encoder for the first ``steps`` optimisation steps, so only the masked-LM head learns.
+
+    Why: a sentence encoder ships without a masked-LM head; the random head's first gradients would flow
+    into, and move, the very representations the checkpoint was chosen for.  Decided at each step from the
+    step count, so a resumed run freezes exactly as an uninterrupted one.  (A decoder tied to the word
+    embeddings stays frozen with them: the head's own transform and bias learn.)
+    """
+
+    def __init__(self, model: torch.nn.Module, steps: int):
+        self.encoder = getattr(model, "mlm", model).base_model
+        self.steps = steps
+
+    def on_step_begin(self, args, state, control, **kwargs):
+        trainable = state.global_step >= self.steps
+        for parameter in self.encoder.parameters():
+            parameter.requires_grad_(trainable)
+
+
 class Throughput(TrainerCallback):
     """Tokens per second between logs, and peak memory, added to the Trainer's log history."""
 
@@ -354,6 +373,7 @@ def _trainer(cfg: PretrainConfig, out_dir: Path, model, train_set, val_set, coll
         compute_metrics=_masked_accuracy if masked else None,
         preprocess_logits_for_metrics=(lambda logits, labels: logits.argmax(-1)) if masked else None,
         callbacks=[meter, *([ComponentLosses(model)] if isinstance(model, PretrainingModel) else []),
+                   *([HeadFirst(model, t.head_steps)] if t.head_steps else []),
                    RichProgress("masked_accuracy" if masked else "loss", unit="step")],
     )
     trainer.remove_callback(PrinterCallback)
