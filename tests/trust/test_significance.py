@@ -4,7 +4,8 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from biofm.data.tasks import Task
-from biofm.trust.significance import _binary_auc, paired_bootstrap, verdict
+from biofm.modeling.metrics import compute_metrics
+from biofm.trust.significance import _binary_auc, _score, paired_bootstrap, verdict
 
 REGRESSION = Task("regression", ["y"], mean=[0.0], std=[1.0])
 
@@ -35,3 +36,11 @@ def test_fast_auc_equals_scikit_learn_with_ties():
     assert np.isclose(_binary_auc(y, score), roc_auc_score(y, score))
     assert _binary_auc(np.ones(5, int), score[:5]) is None
     assert verdict(0.01, 0.02, True) == "better" and verdict(-0.02, 0.01, True) == "not distinguishable"
+
+
+def test_fast_accuracy_equals_the_full_metrics_for_many_classes():
+    task = Task("classification", ["dx"], classes=[f"d{i}" for i in range(12)])
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 12, (400, 1)).astype(float)  # as Task.encode gives them
+    prob = rng.dirichlet(np.ones(12), 400)
+    assert np.isclose(_score(task, y, prob, "accuracy"), compute_metrics(task, y, prob)[0]["accuracy"])
