@@ -107,8 +107,8 @@ bench: venv peers $(DNA_CORPUS) $(TEXT_CORPUS)
 		--case ctcf-scratch=$(FRONT)/ctcf.yaml --case ctcf-human=$(FRONT)/ctcf.yaml:model.pretrained=models/dna-human-k6 \
 		--versus tf_binding-human:tf_binding-scratch --versus splice-human:splice-scratch --versus ctcf-human:ctcf-scratch
 	# clinical text: MiniLM as shipped vs MiniLM adapted by masked-LM on the HPO's term definitions (a checkpoint,
-	# 600 steps, ~15 min) vs MiniLM adapted on each run's own training reviews (200 steps, ~10 min a seed), vs every
-	# TF-IDF candidate, same splits; HPO diagnosis (~30 min a run) on seed 0
+	# 600 steps, ~11 min) vs MiniLM adapted on each run's own training reviews (200 steps, ~10 min a seed), vs every
+	# TF-IDF candidate, same splits; HPO diagnosis (~25 min a run) on seed 0
 	test -f runs/bench/checkpoints/minilm-hpo/state.json || $(OFFLINE) $(BIOFM) pretrain \
 		--config configs/pretrain_text_hpo.yaml --out runs/bench/checkpoints/minilm-hpo
 	$(OFFLINE) $(PY) benchmarks/yardsticks.py --out runs/bench/yardsticks-text --seeds 0 1 2 \
