@@ -286,13 +286,9 @@ class TokenCounter:
 
 
 class HeadFirst(TrainerCallback):
-    """Freezes the encoder for the first ``steps`` optimisation steps, so only the masked-LM head learns.
-
-    Why: a sentence encoder ships without a masked-LM head; the random head's first gradients would flow
-    into, and move, the very representations the checkpoint was chosen for.  Decided at each step from the
-    step count, so a resumed run freezes exactly as an uninterrupted one.  (A decoder tied to the word
-    embeddings stays frozen with them: the head's own transform and bias learn.)
-    """
+    """Freezes the encoder for the first ``steps`` steps: a sentence encoder ships without a masked-LM head,
+    whose random first gradients would move the representations the checkpoint was chosen for.  Decided from
+    the step count, so a resumed run freezes as an uninterrupted one (a tied decoder stays frozen too)."""
 
     def __init__(self, model: torch.nn.Module, steps: int):
         self.encoder = getattr(model, "mlm", model).base_model
