@@ -24,6 +24,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from biofm.core.io import atomic_path  # runs in the project's venv (make text-corpus)
+
 QUOTED = re.compile(r'^"((?:[^"\\]|\\.)*)"')  # an OBO quoted string, escapes kept
 SKIPPED_SYNONYMS = ("obsolete_synonym",)
 
@@ -60,16 +62,13 @@ def term_passages(text: str) -> Iterator[str]:
 
 def write_corpus(source: Path, out: Path) -> int:
     """Passages of ``source`` to a gzip CSV with one column ``text``; how many were written."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
     count = 0
-    with gzip.open(tmp, "wt", encoding="utf-8", newline="") as handle:
+    with atomic_path(out) as tmp, gzip.open(tmp, "wt", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["text"])
         for passage in term_passages(source.read_text(encoding="utf-8")):
             writer.writerow([passage])
             count += 1
-    tmp.replace(out)
     return count
 
 

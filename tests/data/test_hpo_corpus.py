@@ -54,4 +54,4 @@ def test_each_current_term_is_one_passage_of_name_synonyms_and_definition(tmp_pa
     assert passages[0] == "All"
     assert passages[1] == ('Atrial septal defect (Hole in the heart wall separating two upper heart chambers; ASD): '
                            'A defect in the "septum" between the atria. Common at birth.')
-    assert not list((tmp_path / "out").glob("*.tmp"))  # written whole, then renamed
+    assert not list((tmp_path / "out").glob("*.tmp*"))  # written whole, then renamed
