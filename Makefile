@@ -62,11 +62,17 @@ bench: venv peers $(DNA_CORPUS) $(TEXT_CORPUS)
 	# Chemprop (solubility; add b3db-seeded to --peers for B3DB, about 7 min a seed), 3 seeds; then ablations
 	test -f runs/bench/checkpoints/smiles-mini-mtr400/state.json || $(OFFLINE) $(BIOFM) pretrain \
 		--config configs/pretrain_smiles_mtr.yaml --out runs/bench/checkpoints/smiles-mini-mtr400
+	test -f runs/bench/checkpoints/smiles-mini-mtronly400/state.json || $(OFFLINE) $(BIOFM) pretrain \
+		--config configs/pretrain_smiles_mtr.yaml --set train.objective=mtr --out runs/bench/checkpoints/smiles-mini-mtronly400
 	$(OFFLINE) $(PY) benchmarks/yardsticks.py --out runs/bench/fm --reuse --seeds 0 1 2 --peers solubility \
 		--case solubility=configs/solubility.yaml --case "b3db-deterministic=configs/b3db.yaml:data.split_seed=null" \
 		--case b3db-seeded=configs/b3db.yaml --case "solubility-single=configs/solubility.yaml:train.ensemble=1" \
 		--case "solubility-adapt=configs/solubility.yaml:train.ensemble=1,train.adapt_steps=1000,train.adapt_objective=mlm+mtr" \
-		--case "solubility-mtr400=configs/solubility.yaml:train.ensemble=1,model.pretrained=runs/bench/checkpoints/smiles-mini-mtr400"
+		--case "solubility-mtr400=configs/solubility.yaml:train.ensemble=1,model.pretrained=runs/bench/checkpoints/smiles-mini-mtr400" \
+		--case "solubility-mtronly400=configs/solubility.yaml:train.ensemble=1,model.pretrained=runs/bench/checkpoints/smiles-mini-mtronly400"
+	# two regression sets no setting was chosen on (the solubility recipe as it is), beside Chemprop, 3 seeds
+	$(OFFLINE) $(PY) benchmarks/yardsticks.py --out runs/bench/fm-new --reuse --seeds 0 1 2 --peers \
+		--case freesolv=configs/freesolv.yaml --case b3db_logbb=configs/b3db_logbb.yaml
 	# the same without the descriptor head (the model of the previous round), same seeds and splits
 	$(OFFLINE) $(PY) benchmarks/yardsticks.py --out runs/bench/yardsticks --reuse --seeds 0 1 2 \
 		--case "b3db-seeded=configs/b3db.yaml:model.extra_features=[]" \
@@ -131,6 +137,10 @@ bench: venv peers $(DNA_CORPUS) $(TEXT_CORPUS)
 	$(OFFLINE) $(PY) benchmarks/explain_sanity.py runs/bench/b3db-seed0 --n 200
 	$(OFFLINE) $(PY) benchmarks/pretrain_scaling.py --out runs/bench/pretrain
 	$(OFFLINE) $(BIOFM) bench runs/bench/b3db-seed0 --out runs/bench/bench.json
+	# what bounds that utilisation: phases, operators (matmul vs attention vs the rest), each layer's own matmul
+	# ceiling; the `small` preset biofm bench times and the `mini` one the default checkpoint has
+	for p in small mini; do $(OFFLINE) $(PY) benchmarks/train_profile.py --run runs/bench/b3db-seed0 --preset $$p \
+		--out runs/bench/train_profile-$$p.json; done
 	$(OFFLINE) $(PY) benchmarks/dna_windows.py runs/bench/tf_binding-seed0 --length 10000
 	# label efficiency: active-learning curves (probe learner: seconds per round) and self-training, B3DB
 	$(OFFLINE) $(BIOFM) simulate-al --config configs/b3db.yaml --out runs/bench/active_learning \

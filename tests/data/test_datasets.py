@@ -14,6 +14,18 @@ def test_bundled_files_exist_with_provenance():
     assert get_dataset("solubility").n_rows() == {"train": 1025, "test": 257}
     assert get_dataset("tf_binding").n_rows() == {"train": 7797}
     assert get_dataset("splice_sites").n_rows() == {"train": 3000}
+    assert get_dataset("freesolv").n_rows() == {"train": 642}
+    assert get_dataset("b3db_logbb").n_rows() == {"train": 1058}
+
+
+def test_freesolv_keeps_the_experiment_not_the_calculation():
+    """FreeSolv ships a calculated free energy beside the measured one; a label or a feature column taken
+    from the calculation would grade the model against physics, not against experiment."""
+    import pandas as pd
+
+    frame = pd.read_csv(get_dataset("freesolv").path("train"))
+    assert list(frame.columns) == ["name", "smiles", "hydration_free_energy"]
+    assert frame["hydration_free_energy"].between(-26, 4).all()
 
 
 def test_splice_sites_are_decoded_bases_with_the_junction_signals():

@@ -42,6 +42,25 @@ def test_the_cache_is_reused_by_a_second_reader(tmp_path, monkeypatch):
     np.testing.assert_array_equal(FeatureCache(path, MOLECULE, "rdkit2d").raw(["c1ccccc1", "CCO"]), first[::-1])
 
 
+def test_targets_are_computed_before_training_once(tmp_path, monkeypatch):
+    """The run's first-pass items are described up front (on every core); a second fill computes nothing."""
+    from biofm.data.corpus import Corpus
+    from biofm.training.mtr import fill_cache, items_to_see
+
+    cfg = smiles_config(tmp_path, objective="mtr")
+    corpus = Corpus(cfg.corpus, MOLECULE)
+    cache = FeatureCache(tmp_path / "cache.sqlite", MOLECULE, "rdkit2d")
+    n_items = min(items_to_see(cfg), 40)
+    fill_cache(cache, corpus, n_items)
+    first = list(corpus.items("train"))[:n_items]
+    assert sqlite3.connect(cache.path).execute("SELECT COUNT(*) FROM features").fetchone()[0] == len(set(first))
+    monkeypatch.setattr(MOLECULE, "extra_features", lambda *a: pytest.fail("computed again"))
+    fill_cache(cache, corpus, n_items)
+    assert cache.raw(first).shape[0] == n_items
+    cfg.corpus.max_items = 7
+    assert items_to_see(cfg) == 7
+
+
 @pytest.mark.parametrize("objective", ["mtr", "mlm+mtr"])
 def test_mtr_pretraining_logs_both_losses_and_loads_as_an_encoder(tmp_path, objective):
     cfg = smiles_config(tmp_path, objective=objective)

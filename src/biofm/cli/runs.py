@@ -112,7 +112,8 @@ def pretrain(
     overwrite: Annotated[bool, typer.Option(help="Replace an existing checkpoint folder.")] = False,
     resume: Annotated[Path | None, typer.Option(help="Continue an interrupted pretraining run.")] = None,
 ) -> None:
-    """Masked-LM pretraining on an unlabelled corpus (streamed); writes a HuggingFace checkpoint + model card."""
+    """Pretraining on an unlabelled corpus (streamed): masked-LM, descriptor regression (mtr) or both; writes a
+    HuggingFace checkpoint + model card."""
 
     cfg = start_or_resume("pretrain", config, out, set_, resume, PretrainConfig, "checkpoint folder", "FOLDER")
     result = resume_pretraining(resume) if cfg is None else run_pretraining(cfg, out, overwrite=overwrite)

@@ -279,6 +279,7 @@ class CorpusConfig:
     augment: bool = False  # modality augmentation (randomised SMILES, reverse complement)
     description: str | None = None  # what the corpus is, for the model card
     licence: str | None = None  # the corpus's licence, for the model card
+    max_items: int | None = None  # train on the first N training items only (each pass reads them again)
     # MTR targets computed once, kept here (SQLite); None: beside the first corpus file, or in the run
     # folder where that one cannot be written
     feature_cache: str | None = None
@@ -288,8 +289,8 @@ class CorpusConfig:
             raise ConfigError(f"corpus.val_fraction: must be in (0, 0.5), got {self.val_fraction}")
         if self.window is not None and self.window < 8:
             raise ConfigError(f"corpus.window: must be at least 8, got {self.window}")
-        for name in ("max_val", "vocab_sample", "shuffle_buffer"):
-            if getattr(self, name) < 1:
+        for name in ("max_val", "vocab_sample", "shuffle_buffer", "max_items"):
+            if getattr(self, name) is not None and getattr(self, name) < 1:
                 raise ConfigError(f"corpus.{name}: must be at least 1, got {getattr(self, name)}")
 
 

@@ -9,6 +9,7 @@ item (or genome block) is never both trained on and used to measure.
 from __future__ import annotations
 
 import gzip
+import itertools
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -141,8 +142,12 @@ class Corpus:
         self.examples: list[str] = []  # the first few skip reasons, for the model card
 
     def items(self, split: str, phase: int = 0) -> Iterator[str]:
-        """Normalised items of ``split`` ("train" or "val"), in file order."""
+        """Normalised items of ``split`` ("train" or "val"), in file order; training stops at ``max_items``."""
         self.read[split] = self.skipped[split] = 0
+        items = self._items(split, phase)
+        yield from itertools.islice(items, self.cfg.max_items) if split == "train" and self.cfg.max_items else items
+
+    def _items(self, split: str, phase: int) -> Iterator[str]:
         for path in self.paths:
             column = self.column if self.column is not None else self._default_column(path)
             for piece in read_pieces(path, column, self.cfg.window, phase):
