@@ -141,6 +141,11 @@ bench: venv peers $(DNA_CORPUS) $(TEXT_CORPUS)
 	# ceiling; the `small` preset biofm bench times and the `mini` one the default checkpoint has
 	for p in small mini; do $(OFFLINE) $(PY) benchmarks/train_profile.py --run runs/bench/b3db-seed0 --preset $$p \
 		--out runs/bench/train_profile-$$p.json; done
+	# … and without dropout's random masks: hidden dropout 0, or attention dropout 0 (SDPA's fused CPU kernel)
+	$(OFFLINE) $(PY) benchmarks/train_profile.py --run runs/bench/b3db-seed0 --dropout 0 \
+		--out runs/bench/train_profile-small-hidden-dropout0.json
+	$(OFFLINE) $(PY) benchmarks/train_profile.py --run runs/bench/b3db-seed0 --attention-dropout 0 \
+		--out runs/bench/train_profile-small-attention-dropout0.json
 	$(OFFLINE) $(PY) benchmarks/dna_windows.py runs/bench/tf_binding-seed0 --length 10000
 	# label efficiency: active-learning curves (probe learner: seconds per round) and self-training, B3DB
 	$(OFFLINE) $(BIOFM) simulate-al --config configs/b3db.yaml --out runs/bench/active_learning \

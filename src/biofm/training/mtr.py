@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import os
 import sqlite3
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -200,14 +201,16 @@ def fill_cache(cache: FeatureCache, corpus: Corpus, n_items: int) -> None:
     computed = 0
     with Progress(*columns, console=console, transient=True) as progress:
         bar = progress.add_task("targets", total=n_items)
-        for chunk in _chunks(itertools.islice(corpus.items("train"), n_items), FILL_CHUNK):
+        for chunk in chunks(itertools.islice(corpus.items("train"), n_items), FILL_CHUNK):
             computed += cache.fill(chunk)
             progress.advance(bar, len(chunk))
     if computed:
         console.print(f"MTR targets: {computed} item(s) described and cached")
 
 
-def _chunks(items, size: int):
+def chunks(items: Iterable, size: int) -> Iterator[list]:
+    """Consecutive lists of ``size`` items (the last one shorter), drawn lazily from any iterable."""
+    items = iter(items)
     while chunk := list(itertools.islice(items, size)):
         yield chunk
 

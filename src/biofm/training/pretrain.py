@@ -50,6 +50,7 @@ from biofm.training.mtr import (
     DescriptorTargets,
     PretrainingModel,
     check_objective,
+    chunks,
     descriptor_targets,
     stack_descriptors,
 )
@@ -194,7 +195,7 @@ class MaskedLMStream(IterableDataset):
             phase = int(rng.integers(1 << 30)) if pass_number else 0
             items = shuffled(self.corpus.items("train", phase), self.buffer, rng)
             produced = False
-            for chunk in _chunks(self._texts(items, rng), TOKENIZE_CHUNK):
+            for chunk in chunks(self._texts(items, rng), TOKENIZE_CHUNK):
                 texts = [text for _, text in chunk]
                 encoded = self.tokenizer(texts, truncation=True, max_length=self.max_length)["input_ids"]
                 targets = self.targets([item for item, _ in chunk]) if self.targets else [None] * len(chunk)
@@ -210,17 +211,6 @@ class MaskedLMStream(IterableDataset):
             text = _text(modality, modality.augment(item, rng) if self.augment else item, self.spec)
             if text is not None:
                 yield item, text
-
-
-def _chunks(iterable, size: int):
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def masked_validation(cfg: PretrainConfig, modality: Modality, corpus: Corpus, tokenizer,
