@@ -193,8 +193,8 @@ def fill_cache(cache: FeatureCache, corpus: Corpus, n_items: int) -> None:
     """Descriptors of the first ``n_items`` training items, computed before training starts.
 
     Why up front: computed while training, they share the cores with the model and ran at ~90 molecules/s
-    here; in worker processes on every core with nothing else running, ~4-5 times that.  A second run (or
-    a resumed one) finds them cached and skips this.
+    on 2 cores; in worker processes on every core with no model beside them, as a screen computes them,
+    170-330 a second on the same machine.  A second run (or a resumed one) finds them cached and skips this.
     """
     columns = (TextColumn("[bold]MTR targets"), BarColumn(), MofNCompleteColumn(), TextColumn("items"),
                TimeElapsedColumn(), TimeRemainingColumn())
