@@ -11,8 +11,9 @@ import pytest
 from transformers import AutoModel
 
 from biofm.core.errors import ConfigError
+from biofm.data.corpus import Corpus
 from biofm.modalities import get_modality
-from biofm.training.mtr import DescriptorTargets, FeatureCache
+from biofm.training.mtr import DescriptorTargets, FeatureCache, fill_cache, items_to_see
 from biofm.training.pretrain import pretrain
 from conftest import b3db_smiles, smiles_config
 
@@ -44,9 +45,6 @@ def test_the_cache_is_reused_by_a_second_reader(tmp_path, monkeypatch):
 
 def test_targets_are_computed_before_training_once(tmp_path, monkeypatch):
     """The run's first-pass items are described up front (on every core); a second fill computes nothing."""
-    from biofm.data.corpus import Corpus
-    from biofm.training.mtr import fill_cache, items_to_see
-
     cfg = smiles_config(tmp_path, objective="mtr")
     corpus = Corpus(cfg.corpus, MOLECULE)
     cache = FeatureCache(tmp_path / "cache.sqlite", MOLECULE, "rdkit2d")
