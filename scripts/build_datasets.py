@@ -434,5 +434,8 @@ BUILDERS = {"b3db": build_b3db, "b3db_logbb": build_b3db_logbb, "solubility": bu
 
 if __name__ == "__main__":  # every dataset, or the ones named: python scripts/build_datasets.py freesolv
     OUT.mkdir(parents=True, exist_ok=True)
+    unknown = [name for name in sys.argv[1:] if name not in BUILDERS]
+    if unknown:
+        raise SystemExit(f"unknown dataset(s) {', '.join(unknown)}; known: {', '.join(BUILDERS)}")
     for name in sys.argv[1:] or BUILDERS:
         BUILDERS[name]()
