@@ -31,7 +31,7 @@ from biofm.data.splits import load_splits
 from biofm.modeling.encoding import Collator, EncodedDataset
 from biofm.modeling.loaded_run import load_run
 from biofm.modeling.model import Predictor, preset_config
-from biofm.use.bench import measure_peak
+from biofm.use.bench import measure_peak, training_flops_per_token
 
 KINDS = {  # operator name fragments → kind; first match wins (a BERT's only batched matmuls are attention's)
     "attention": ("scaled_dot_product", "softmax", "attention", "aten::bmm", "aten::baddbmm"),
@@ -101,10 +101,7 @@ def profile_steps(run_dir: Path, preset: str, batch_size: int, steps: int, dropo
         by_kind[kind_of(event.key)] += event.self_cpu_time_total / 1e6
         by_name[event.key] = event.self_cpu_time_total / 1e6
     total = sum(phases.values())
-    non_embedding = sum(p.numel() for n, p in model.named_parameters() if "embeddings" not in n)
-    mean_length = tokens / (steps * batch_size)
-    flops = (6 * non_embedding + 12 * encoder.config.num_hidden_layers * encoder.config.hidden_size * mean_length) \
-        * tokens
+    flops = training_flops_per_token(model, encoder.config, tokens / (steps * batch_size)) * tokens
     return {"preset": preset, "dropout": dropout, "attention_dropout": attention_dropout, "batch_size": batch_size,
             "steps": steps, "seconds": round(total, 3),
             "real_tokens_per_step": round(tokens / steps, 1), "padding_share": round(1 - tokens / padded, 3),

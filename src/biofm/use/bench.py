@@ -139,15 +139,19 @@ def measure_training(run_dir: Path, variant: str, steps: int, preset: str, batch
     seconds = time.perf_counter() - clock.start
     samples = steps * batch_size  # the collator may run one batch ahead, so count steps, not collations
     mean_length = clock.tokens / max(clock.samples, 1)
-    config = encoder.config
-    non_embedding = sum(p.numel() for n, p in model.named_parameters() if "embeddings" not in n)
-    # forward + backward ≈ 6 FLOPs per parameter per token, plus attention scores (QK^T and AV)
-    flops_per_token = 6 * non_embedding + 12 * config.num_hidden_layers * config.hidden_size * mean_length
     return {"samples_per_second": round(samples / seconds, 1),
             "tokens_per_second": round(samples * mean_length / seconds, 1),
             "mean_tokens_per_sample": round(mean_length, 1), "bf16": bf16, "preset": preset,
-            "batch_size": batch_size, "steps_timed": steps, "flops_per_token": flops_per_token,
+            "batch_size": batch_size, "steps_timed": steps,
+            "flops_per_token": training_flops_per_token(model, encoder.config, mean_length),
             "peak_memory_mb": _peak_mb()}
+
+
+def training_flops_per_token(model: torch.nn.Module, config, mean_length: float) -> float:
+    """Useful work of one training token: forward + backward ≈ 6 FLOPs per non-embedding parameter, plus the
+    attention scores (QKᵀ and AV) over the mean sequence length."""
+    non_embedding = sum(p.numel() for n, p in model.named_parameters() if "embeddings" not in n)
+    return 6 * non_embedding + 12 * config.num_hidden_layers * config.hidden_size * mean_length
 
 
 def measure_inference(run_dir: Path, engine: str, latency_items: int) -> dict:
