@@ -61,7 +61,7 @@ class FeatureCache:
 
     def fill(self, items: list[str]) -> int:
         """Compute and store the rows not cached yet; how many that was."""
-        known = {item for item, _ in self._lookup(items)}
+        known = {item for item, in self._stored(items, "item")}
         missing = sorted({i for i in items if i not in known})
         if missing:
             self._compute(missing)
@@ -75,12 +75,16 @@ class FeatureCache:
         return computed
 
     def _lookup(self, items: list[str]):
+        yield from ((item, np.frombuffer(blob, dtype=np.float32)) for item, blob in self._stored(items, "item, row"))
+
+    def _stored(self, items: list[str], columns: str):
+        """``columns`` of the stored rows among ``items`` (``fill`` needs only the keys, not ~1 KB rows)."""
         unique = list(set(items))
         for start in range(0, len(unique), 500):  # SQLite caps the number of bound parameters
             part = unique[start : start + 500]
-            rows = self.db.execute(f"SELECT item, row FROM features WHERE item IN ({','.join('?' * len(part))})",
-                                   part).fetchall()
-            yield from ((item, np.frombuffer(blob, dtype=np.float32)) for item, blob in rows)
+            query = f"SELECT {columns} FROM features WHERE item IN ({','.join('?' * len(part))})"
+            rows = self.db.execute(query, part).fetchall()
+            yield from rows
 
     def __getstate__(self):  # a DataLoader worker opens its own connection
         return {k: v for k, v in self.__dict__.items() if k != "db"}
