@@ -64,12 +64,20 @@ bench: venv peers $(DNA_CORPUS) $(TEXT_CORPUS)
 		--config configs/pretrain_smiles_mtr.yaml --out runs/bench/checkpoints/smiles-mini-mtr400
 	test -f runs/bench/checkpoints/smiles-mini-mtronly400/state.json || $(OFFLINE) $(BIOFM) pretrain \
 		--config configs/pretrain_smiles_mtr.yaml --set train.objective=mtr --out runs/bench/checkpoints/smiles-mini-mtronly400
+	# … and a longer, gentler MLM+MTR continuation: 3,000 steps at lr 2e-4 over 200,000 MOSES molecules (~40 min)
+	test -f runs/bench/checkpoints/smiles-mini-mtr3000/state.json || $(OFFLINE) $(BIOFM) pretrain \
+		--config configs/pretrain_smiles_mtr.yaml --set corpus.max_items=200000 --set train.steps=3000 \
+		--set train.learning_rate=2e-4 --set train.eval_every=500 --set train.save_every=500 \
+		--out runs/bench/checkpoints/smiles-mini-mtr3000
 	$(OFFLINE) $(PY) benchmarks/yardsticks.py --out runs/bench/fm --reuse --seeds 0 1 2 --peers solubility \
 		--case solubility=configs/solubility.yaml --case "b3db-deterministic=configs/b3db.yaml:data.split_seed=null" \
 		--case b3db-seeded=configs/b3db.yaml --case "solubility-single=configs/solubility.yaml:train.ensemble=1" \
 		--case "solubility-adapt=configs/solubility.yaml:train.ensemble=1,train.adapt_steps=1000,train.adapt_objective=mlm+mtr" \
 		--case "solubility-mtr400=configs/solubility.yaml:train.ensemble=1,model.pretrained=runs/bench/checkpoints/smiles-mini-mtr400" \
-		--case "solubility-mtronly400=configs/solubility.yaml:train.ensemble=1,model.pretrained=runs/bench/checkpoints/smiles-mini-mtronly400"
+		--case "solubility-mtronly400=configs/solubility.yaml:train.ensemble=1,model.pretrained=runs/bench/checkpoints/smiles-mini-mtronly400" \
+		--case "solubility-mtr3000=configs/solubility.yaml:train.ensemble=1,model.pretrained=runs/bench/checkpoints/smiles-mini-mtr3000" \
+		--case "b3db-seeded-mtr3000=configs/b3db.yaml:model.pretrained=runs/bench/checkpoints/smiles-mini-mtr3000" \
+		--case "b3db-seeded-ecfp4=configs/b3db.yaml:model.extra_features=[rdkit2d,ecfp4]"
 	# two regression sets no setting was chosen on (the solubility recipe as it is), beside Chemprop, 3 seeds
 	$(OFFLINE) $(PY) benchmarks/yardsticks.py --out runs/bench/fm-new --reuse --seeds 0 1 2 --peers \
 		--case freesolv=configs/freesolv.yaml --case b3db_logbb=configs/b3db_logbb.yaml

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 from collections import Counter
 from pathlib import Path
@@ -35,7 +36,7 @@ def run_case(name: str, spec: str, out: Path, seeds: list[int], peers: bool, reu
     config, _, overrides = spec.partition(":")
     runs = []
     for seed in seeds:
-        cfg = RunConfig.from_file(config, [*filter(None, overrides.split(",")), f"train.seed={seed}"])
+        cfg = RunConfig.from_file(config, [*filter(None, split_overrides(overrides)), f"train.seed={seed}"])
         run_dir = out / f"{name}-seed{seed}"
         m = finished(run_dir, cfg) if reuse else None
         if m is None:
@@ -52,6 +53,11 @@ def run_case(name: str, spec: str, out: Path, seeds: list[int], peers: bool, reu
             row["chemprop"] = chemprop_on_run(run_dir)
         runs.append(row)
     return {"case": name, "config": spec, "metric": m["primary_metric"], "runs": runs, "summary": summarise(runs)}
+
+
+def split_overrides(overrides: str) -> list[str]:
+    """``a=1,b=[x,y]`` → ``["a=1", "b=[x,y]"]``: a comma inside brackets belongs to a list value."""
+    return re.split(r",(?![^\[]*\])", overrides)
 
 
 def finished(run_dir: Path, cfg: RunConfig) -> dict | None:

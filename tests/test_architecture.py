@@ -5,7 +5,11 @@ package.  ARCHITECTURE.md explains the rules; these tests keep them true."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 import biofm
 
@@ -103,3 +107,14 @@ def test_tests_mirror_the_package():
     packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()} - {"cli"}
     assert folders <= packages, f"test folders without a package: {sorted(folders - packages)}"
     assert packages - {"core"} <= folders | {"core"} and "core" in folders
+
+
+def test_the_public_api_resolves_and_importing_the_package_loads_no_framework():
+    """``import biofm`` is light (names load on first use), and every name it promises is there."""
+    probe = "import sys, biofm; print(sorted(m for m in ('torch', 'transformers', 'rdkit') if m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True).stdout.strip() == "[]"
+    for name in biofm.__all__:
+        assert getattr(biofm, name).__name__ == name
+    with pytest.raises(AttributeError, match="no attribute 'trian'"):
+        biofm.trian  # noqa: B018

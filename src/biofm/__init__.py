@@ -12,20 +12,32 @@ Public API (the CLI wraps exactly these)::
     compare_runs(["runs/assay", "runs/b3db"]).table                          # biofm compare
 """
 
-from biofm.core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from biofm.core.errors import BiofmError, ConfigError, DataError, RunFolderError
-from biofm.data.autoconfig import infer_config
-from biofm.data.datasets import catalog, get_dataset
-from biofm.modeling.loaded_run import load_run
-from biofm.training.finetune import TrainResult
-from biofm.training.train import resume, train
-from biofm.use.compare import compare_runs
-from biofm.use.estimator import FineTuner
-from biofm.use.predict import evaluate, predict
+import importlib
+
+# Imported on first use (PEP 562): ``import biofm.core.config`` or a benchmark's worker process need not
+# load torch, transformers, RDKit and FastAPI just to reach one module.
+_HOMES = {
+    "DataConfig": "biofm.core.config", "ModelConfig": "biofm.core.config", "RunConfig": "biofm.core.config",
+    "TrainConfig": "biofm.core.config", "BiofmError": "biofm.core.errors", "ConfigError": "biofm.core.errors",
+    "DataError": "biofm.core.errors", "RunFolderError": "biofm.core.errors", "infer_config": "biofm.data.autoconfig",
+    "catalog": "biofm.data.datasets", "get_dataset": "biofm.data.datasets", "load_run": "biofm.modeling.loaded_run",
+    "TrainResult": "biofm.training.finetune", "resume": "biofm.training.train", "train": "biofm.training.train",
+    "compare_runs": "biofm.use.compare", "FineTuner": "biofm.use.estimator", "evaluate": "biofm.use.predict",
+    "predict": "biofm.use.predict",
+}
 
 __version__ = "0.1.0"
-__all__ = [
-    "BiofmError", "ConfigError", "DataConfig", "DataError", "FineTuner", "ModelConfig", "RunConfig", "RunFolderError",
-    "TrainConfig", "TrainResult", "catalog", "compare_runs", "evaluate", "get_dataset", "infer_config", "load_run",
-    "predict", "resume", "train",
-]
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'biofm' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -69,11 +69,11 @@ def test_invalid_items_are_counted_not_hidden(tmp_path):
 
 
 def test_streaming_memory_stays_below_a_cap_far_smaller_than_the_corpus(tmp_path):
-    """A 25 MB genome and a 25 MB table stream through in under 8 MB of Python memory."""
-    write_genome(tmp_path / "big.fa", [12_500_000, 12_500_000], line=80)
-    rows = "\n".join(f"C{'C' * (i % 60)}N{'O' * (i % 3)}" for i in range(800_000))
+    """A 10 MB genome and a 10 MB table stream through in under 3 MB of Python memory (measured: ~1 MB)."""
+    write_genome(tmp_path / "big.fa", [5_000_000, 5_000_000], line=80)
+    rows = "\n".join(f"C{'C' * (i % 60)}N{'O' * (i % 3)}" for i in range(320_000))
     (tmp_path / "big.csv").write_text("smiles\n" + rows + "\n")
-    cap = 8 * 2**20
+    cap = 3 * 2**20
     for name, window in (("big.fa", 256), ("big.csv", None)):
         assert (tmp_path / name).stat().st_size > 3 * cap
         pieces = read_pieces(tmp_path / name, "smiles" if window is None else None, window)
@@ -81,7 +81,7 @@ def test_streaming_memory_stays_below_a_cap_far_smaller_than_the_corpus(tmp_path
         count = sum(1 for _ in shuffled((p.text for p in pieces), 1000, np.random.default_rng(0)))
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        assert count > 40_000
+        assert count > 30_000
         assert peak < cap, f"{name}: {peak / 2**20:.1f} MB"
 
 

@@ -54,6 +54,19 @@ def test_features_are_finite_and_on_one_scale():
     assert np.allclose(values.mean(axis=0), 0, atol=1e-4)
 
 
+def test_fingerprint_counts_stack_after_the_descriptors_in_the_order_named():
+    inputs = [MOLECULE.normalise(s) for s in ("CCO", "c1ccccc1", "c1ccccc1c1ccccc1", "CC(=O)Oc1ccccc1C(=O)O")]
+    both = ExtraFeatures.fit(MOLECULE, ["rdkit2d", "ecfp4"], inputs)
+    descriptors = ExtraFeatures.fit(MOLECULE, ["rdkit2d"], inputs)
+    values = both(inputs)
+    assert both.width == descriptors.width + 2048
+    np.testing.assert_allclose(values[:, : descriptors.width], descriptors(inputs), atol=1e-6)
+    counts = MOLECULE.extra_features("ecfp4", inputs)
+    assert counts[2].sum() > counts[1].sum()  # biphenyl has twice benzene's atoms: counts, not bits
+    stranger = both([MOLECULE.normalise("FC(F)(F)C(F)(F)F")])  # substructures no training input had
+    assert np.isfinite(stranger).all() and np.abs(stranger).max() <= 6.0 and np.isfinite(values).all()
+
+
 def test_the_model_reads_the_features(descriptor_run):
     run = load_run(descriptor_run)
     inputs = pd.read_csv(DATA / "bbb_small.csv").smiles.tolist()[:8]

@@ -14,7 +14,7 @@ from biofm.core.errors import RunFolderError
 from biofm.training.train import resume, train
 from conftest import tiny_config, wait_for_checkpoint
 
-SETTINGS = dict(train={"epochs": 6, "batch_size": 8, "learning_rate": 1e-3, "patience": 6, "threads": 1},
+SETTINGS = dict(train={"epochs": 4, "batch_size": 8, "learning_rate": 1e-3, "patience": 4, "threads": 1},
                 model={"preset": "mini", "max_length": 96}, data={"augment": True})
 
 

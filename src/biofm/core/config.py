@@ -90,7 +90,7 @@ class ModelConfig:
     # module names inside the encoder; empty: the attention's query and value projections, found per architecture
     lora_targets: list[str] = field(default_factory=list)
     lora_merge: bool = False  # fold the adapters into the weights when saving (a plain model; no base needed)
-    # the modality's whole-input features concatenated to the pooled embedding (molecules: rdkit2d)
+    # the modality's whole-input features concatenated to the pooled embedding (molecules: rdkit2d, ecfp4)
     extra_features: list[str] = field(default_factory=list)
     # run the Python files a checkpoint ships (auto_map: DNABERT-2, MoLFormer …); they are copied into the run
     trust_remote_code: bool = False

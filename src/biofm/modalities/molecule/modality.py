@@ -92,7 +92,8 @@ class MoleculeModality:
     input_column = "smiles"
     default_split = "scaffold"
     out_of_domain_below = 0.3  # max ECFP4 Tanimoto to the training set; pairs below ~0.3 are usually unrelated
-    feature_sets = ("rdkit2d",)  # whole-molecule descriptors the head may read (model.extra_features)
+    # what the head may read beside the embedding (model.extra_features); the first is also MTR's target set
+    feature_sets = ("rdkit2d", "ecfp4")
     file_formats = (".sdf", ".smi")
     recognition_rank = 1  # after DNA: "CCCCGGAT" is no SMILES, but "CCCC" is both
 
@@ -191,9 +192,11 @@ class MoleculeModality:
         return ecfp4(items)
 
     def extra_features(self, name: str, items: list[str]) -> np.ndarray:
-        if name != "rdkit2d":
-            raise ConfigError(f"model.extra_features: molecules offer rdkit2d, not {name!r}")
-        return rdkit2d(items)
+        """``rdkit2d``: whole-molecule descriptors; ``ecfp4``: substructure counts (2,048, what the forest reads)."""
+        features = {"rdkit2d": rdkit2d, "ecfp4": ecfp4_counts}
+        if name not in features:
+            raise ConfigError(f"model.extra_features: molecules offer {', '.join(features)}, not {name!r}")
+        return features[name](items)
 
     def views(self, item: str) -> list[str]:
         return [item]  # randomised SMILES are for training; one canonical view predicts best
