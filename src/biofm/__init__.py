@@ -30,7 +30,8 @@ __version__ = "0.1.0"
 __all__ = sorted(_HOMES)
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
+    """A public name, imported from its home module the first time it is asked for."""
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'biofm' has no attribute {name!r}")
