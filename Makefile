@@ -64,7 +64,7 @@ bench: venv peers $(DNA_CORPUS) $(TEXT_CORPUS)
 		--config configs/pretrain_smiles_mtr.yaml --out runs/bench/checkpoints/smiles-mini-mtr400
 	test -f runs/bench/checkpoints/smiles-mini-mtronly400/state.json || $(OFFLINE) $(BIOFM) pretrain \
 		--config configs/pretrain_smiles_mtr.yaml --set train.objective=mtr --out runs/bench/checkpoints/smiles-mini-mtronly400
-	# … and a longer, gentler MLM+MTR continuation: 3,000 steps at lr 2e-4 over 200,000 MOSES molecules (~40 min)
+	# … and a longer, gentler MLM+MTR continuation: 3,000 steps at lr 2e-4 over 200,000 MOSES molecules (~26 min here)
 	test -f runs/bench/checkpoints/smiles-mini-mtr3000/state.json || $(OFFLINE) $(BIOFM) pretrain \
 		--config configs/pretrain_smiles_mtr.yaml --set corpus.max_items=200000 --set train.steps=3000 \
 		--set train.learning_rate=2e-4 --set train.eval_every=500 --set train.save_every=500 \

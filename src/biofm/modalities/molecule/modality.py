@@ -37,6 +37,10 @@ SMILES_REGEX = (
     r"(\[[^\]]+]|Br?|Cl?|N|O|S|P|F|I|b|c|n|o|s|p|\(|\)|\.|=|#|-|\+|\\|\/|:|~|@|\?|>|\*|\$|%[0-9]{2}|[0-9])"
 )
 _SMILES_UNITS = re.compile(SMILES_REGEX)
+# what the head may read beside the embedding (model.extra_features), by name; the first is also MTR's target set
+_HEAD_FEATURES = {"rdkit2d": rdkit2d,  # whole-molecule descriptors
+                  "ecfp4": ecfp4_counts}  # substructure counts (2,048: what the forest reads)
+
 # Units every molecule tokenizer knows, so an element or charge state absent from a small training
 # set is not [UNK]: the organic subset, ring digits, bonds, and common bracket atoms.
 _BRACKET_FORMS = ("", "+", "-", "@", "@@", "@+", "@@+", "H", "H+", "H-", "H2", "H2+", "H3+", "@H", "@@H")
@@ -92,8 +96,7 @@ class MoleculeModality:
     input_column = "smiles"
     default_split = "scaffold"
     out_of_domain_below = 0.3  # max ECFP4 Tanimoto to the training set; pairs below ~0.3 are usually unrelated
-    # what the head may read beside the embedding (model.extra_features); the first is also MTR's target set
-    feature_sets = ("rdkit2d", "ecfp4")
+    feature_sets = tuple(_HEAD_FEATURES)
     file_formats = (".sdf", ".smi")
     recognition_rank = 1  # after DNA: "CCCCGGAT" is no SMILES, but "CCCC" is both
 
@@ -192,11 +195,9 @@ class MoleculeModality:
         return ecfp4(items)
 
     def extra_features(self, name: str, items: list[str]) -> np.ndarray:
-        """``rdkit2d``: whole-molecule descriptors; ``ecfp4``: substructure counts (2,048, what the forest reads)."""
-        features = {"rdkit2d": rdkit2d, "ecfp4": ecfp4_counts}
-        if name not in features:
-            raise ConfigError(f"model.extra_features: molecules offer {', '.join(features)}, not {name!r}")
-        return features[name](items)
+        if name not in _HEAD_FEATURES:
+            raise ConfigError(f"model.extra_features: molecules offer {', '.join(_HEAD_FEATURES)}, not {name!r}")
+        return _HEAD_FEATURES[name](items)
 
     def views(self, item: str) -> list[str]:
         return [item]  # randomised SMILES are for training; one canonical view predicts best
