@@ -109,11 +109,17 @@ def test_tests_mirror_the_package():
     assert packages - {"core"} <= folders | {"core"} and "core" in folders
 
 
-def test_the_public_api_resolves_and_importing_the_package_loads_no_framework():
-    """``import biofm`` is light (names load on first use), and every name it promises is there."""
-    probe = "import sys, biofm; print(sorted(m for m in ('torch', 'transformers', 'rdkit') if m in sys.modules))"
+@pytest.mark.parametrize("module", ["biofm", "biofm.cli"])
+def test_importing_the_package_or_the_command_line_loads_no_framework(module):
+    """``import biofm`` is light (names load on first use), and so is the CLI (each command imports its
+    library when it runs): ``biofm --help`` and a mistyped flag answer without loading torch."""
+    probe = f"import sys, {module}; print(sorted(m for m in ('torch', 'transformers', 'rdkit') if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True).stdout.strip() == "[]"
+
+
+def test_the_public_api_resolves():
+    """Every name ``import biofm`` promises is there, and a typo is an AttributeError."""
     for name in biofm.__all__:
         assert getattr(biofm, name).__name__ == name
     with pytest.raises(AttributeError, match="no attribute 'trian'"):

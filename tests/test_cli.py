@@ -119,6 +119,31 @@ def test_simulate_al_command_prints_the_curves(tmp_path, data_dir):
     assert "margin" in result.output and (tmp_path / "al" / "summary.json").exists()
 
 
+def test_every_flag_default_read_from_source_is_the_library_default():
+    """The CLI reads its defaults from the library's source (so it need not import it); ``inspect`` on the
+    imported function must agree for every ``default(...)`` the command modules call."""
+    import ast
+    import dataclasses
+    import importlib
+    import inspect
+
+    from biofm.cli import more, runs
+    from biofm.cli.app import default
+
+    checked = 0
+    for module in (runs, more):
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "default":
+                where, parameter = (getattr(module, a.id) if isinstance(a, ast.Name) else a.value for a in node.args)
+                path, _, name = where.partition(":")
+                target = getattr(importlib.import_module(path), name)
+                expected = ({f.name: f.default for f in dataclasses.fields(target)} if dataclasses.is_dataclass(target)
+                            else {k: p.default for k, p in inspect.signature(target).parameters.items()})[parameter]
+                assert default(where, parameter) == expected, (where, parameter)
+                checked += 1
+    assert checked >= 15
+
+
 def test_usage_errors_are_one_line_too():
     """A missing option or a value of the wrong type: one red line and exit 2, never Typer's framed box."""
     import subprocess

@@ -6,8 +6,8 @@ problem they can fix.
 
 from __future__ import annotations
 
+import ast
 import functools
-import inspect
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,10 +18,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from biofm.core.config import RunConfig
+from biofm.core.console import console
 from biofm.core.errors import BiofmError
-from biofm.core.progress import console
-from biofm.trust.significance import verdict_line
 
+PACKAGE = Path(__file__).resolve().parents[1]  # src/biofm
 ENGINE_HELP = "torch, or an exported graph: onnx / onnx-int8 (see `biofm export`)."
 app = typer.Typer(help="Adapt foundation models to molecules, DNA and clinical text.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -46,9 +46,30 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def default(function, parameter: str) -> Any:
-    """The library's own default for ``parameter`` of ``function``: a CLI flag never restates it."""
-    return inspect.signature(function).parameters[parameter].default
+def default(where: str, parameter: str) -> Any:
+    """The library's own default for ``parameter`` of ``where`` ("module:function", or "module:Class" for a
+    dataclass field): a CLI flag never restates it.
+
+    Read from the module's source, not by importing it: every command imports its library only when it
+    runs, so ``biofm --help`` and a mistyped flag answer in a second instead of loading torch first.  A
+    default must be a literal or a module-level literal constant (a test compares each with ``inspect``)."""
+    module, _, name = where.partition(":")
+    stem = PACKAGE.joinpath(*module.split(".")[1:])  # not importlib: finding a module imports its package
+    source = stem.with_suffix(".py") if stem.with_suffix(".py").exists() else stem / "__init__.py"
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    constants = {t.id: node.value for node in tree.body if isinstance(node, ast.Assign)
+                 for t in node.targets if isinstance(t, ast.Name)}
+    [found] = [node for node in tree.body if getattr(node, "name", None) == name]
+    if isinstance(found, ast.ClassDef):
+        defaults = {n.target.id: n.value for n in found.body if isinstance(n, ast.AnnAssign) and n.value}
+    else:
+        args = found.args
+        positional = args.posonlyargs + args.args
+        defaults = dict(zip((a.arg for a in positional[len(positional) - len(args.defaults):]), args.defaults,
+                            strict=True))
+        defaults |= {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
+    node = defaults[parameter]
+    return ast.literal_eval(constants.get(node.id, node) if isinstance(node, ast.Name) else node)
 
 
 def friendly(command):
@@ -99,4 +120,6 @@ def show_metrics(metrics: dict, splits: tuple[str, ...] = ("val", "test")) -> No
     for note in metrics.get("warnings", []) + baseline.get("warnings", []):
         console.print(f"[yellow]warning:[/] {note}")
     if metrics.get("verdict"):
+        from biofm.trust.significance import verdict_line
+
         console.print(verdict_line(metrics["verdict"], baseline.get("name", "baseline")), highlight=False)

@@ -1,5 +1,6 @@
 """Commands beyond a single run: de-identification, active learning, sweeps, federated training,
-benchmarks and the bundled datasets.  Each is a thin wrapper over one library function."""
+benchmarks and the bundled datasets.  Each is a thin wrapper over one library function, imported when
+the command runs (see ``default`` in app.py)."""
 
 from __future__ import annotations
 
@@ -12,19 +13,12 @@ from rich.table import Table
 
 from biofm.cli.app import app, datasets_app, default, friendly, show_metrics, start_or_resume
 from biofm.core.config import RunConfig
+from biofm.core.console import console
 from biofm.core.errors import BiofmError
 from biofm.core.io import shown_path
-from biofm.core.progress import console
-from biofm.core.shipped import REPOSITORY_MODELS, shipped_model
-from biofm.data import datasets as bundled
-from biofm.labels.active import suggest as rank_pool
-from biofm.labels.simulation import simulate_active_learning
-from biofm.modalities.text.deid_files import deidentify_file
-from biofm.modeling.foreign import VERIFIED_FAMILIES
-from biofm.training.sweep import read_space
-from biofm.training.sweep import sweep as search
-from biofm.use.bench import bench
-from biofm.use.compare import compare_runs, write_comparison
+
+SIMULATION = "biofm.labels.simulation:simulate_active_learning"  # where the commands' defaults are read
+BENCH = "biofm.use.bench:bench"
 
 
 @app.command()
@@ -35,6 +29,7 @@ def deid(
     column: Annotated[str | None, typer.Option(help="Table column to clean (default: every text column).")] = None,
 ) -> None:
     """Replace protected health information (names, dates, IDs …) by typed placeholders ([NAME] …)."""
+    from biofm.modalities.text.deid_files import deidentify_file
 
     result = deidentify_file(input, output, column)
     found = ", ".join(f"{kind} {n}" for kind, n in sorted(result["counts"].items()) if n) or "no PHI found"
@@ -49,10 +44,11 @@ def suggest(
     output: Annotated[Path, typer.Option(help="CSV of the items to label next, ranked, with reasons.")],
     n: Annotated[int, typer.Option(help="How many items to suggest.")] = 96,
     strategy: Annotated[str, typer.Option(help="uncertainty, margin, diversity, hybrid or random.")] = default(
-        rank_pool, "strategy"),
+        "biofm.labels.active:suggest", "strategy"),
     seed: Annotated[int, typer.Option(help="Seed for the random strategy.")] = 0,
 ) -> None:
     """Rank unlabelled items to label next (active learning), batch-aware so picks are not near-duplicates."""
+    from biofm.labels.active import suggest as rank_pool
 
     frame = rank_pool(run_dir, pool, n, output, strategy=strategy, seed=seed)
     console.print(f"{len(frame)} items to label next ({strategy}) → {output}")
@@ -64,17 +60,18 @@ def simulate_al(
     config: Annotated[Path, typer.Option(help="Run config YAML; its training split is the pool.")],
     out: Annotated[Path, typer.Option(help="Folder for curves, plot and summary (resumable).")],
     start: Annotated[int, typer.Option(help="Random labels to start from.")] = default(
-        simulate_active_learning, "start"),
-    step: Annotated[int, typer.Option(help="Labels revealed per round.")] = default(simulate_active_learning, "step"),
+        SIMULATION, "start"),
+    step: Annotated[int, typer.Option(help="Labels revealed per round.")] = default(SIMULATION, "step"),
     rounds: Annotated[int, typer.Option(help="Rounds after the first model.")] = default(
-        simulate_active_learning, "rounds"),
+        SIMULATION, "rounds"),
     strategies: Annotated[str, typer.Option(help="Comma-separated strategies.")] = ",".join(
-        default(simulate_active_learning, "strategies")),
+        default(SIMULATION, "strategies")),
     seeds: Annotated[str, typer.Option(help="Comma-separated seeds.")] = ",".join(
-        map(str, default(simulate_active_learning, "seeds"))),
+        map(str, default(SIMULATION, "seeds"))),
     set_: Annotated[list[str] | None, typer.Option("--set", help="Override, e.g. --set train.epochs=3")] = None,
 ) -> None:
     """Retrospective active learning on a labelled set: learning curves per strategy vs random sampling."""
+    from biofm.labels.simulation import simulate_active_learning
 
     summary = simulate_active_learning(
         RunConfig.from_file(config, set_ or []), out, start, step, rounds,
@@ -94,11 +91,13 @@ def sweep(
     space: Annotated[Path, typer.Option(help="Search space YAML: config key → {low, high[, log]} or [choices].")],
     out: Annotated[Path, typer.Option(help="Folder for trials/, trials.csv, best_config.yaml (resumable).")],
     trials: Annotated[int, typer.Option(help="Trials to run (added to any already in --out).")] = default(
-        search, "trials"),
+        "biofm.training.sweep:sweep", "trials"),
     seed: Annotated[int, typer.Option(help="Sampler seed.")] = 0,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Override, e.g. --set train.epochs=3")] = None,
 ) -> None:
     """Hyperparameter search with Optuna (TPE, median pruning), chosen on the validation split only."""
+    from biofm.training.sweep import read_space
+    from biofm.training.sweep import sweep as search
 
     summary = search(RunConfig.from_file(config, set_ or []), read_space(space), out, trials, seed)
     console.print(f"best {summary['metric']} {summary['best_value']:.4f} (trial {summary['best_trial']}): "
@@ -171,12 +170,13 @@ def federate_client(
 def bench_command(
     run_dir: Annotated[Path, typer.Argument(help="A finished run folder (its data and model are measured).")],
     out: Annotated[Path, typer.Option(help="Where to write the JSON results.")] = Path("bench.json"),
-    steps: Annotated[int, typer.Option(help="Timed training steps per trainer.")] = default(bench, "steps"),
-    preset: Annotated[str, typer.Option(help="Model size for the training comparison.")] = default(bench, "preset"),
+    steps: Annotated[int, typer.Option(help="Timed training steps per trainer.")] = default(BENCH, "steps"),
+    preset: Annotated[str, typer.Option(help="Model size for the training comparison.")] = default(BENCH, "preset"),
     items: Annotated[int, typer.Option(help="Batch-1 predictions timed per inference engine.")] = default(
-        bench, "latency_items"),
+        BENCH, "latency_items"),
 ) -> None:
     """Measure training and inference speed side by side (our trainer vs plain HF; PyTorch vs ONNX)."""
+    from biofm.use.bench import bench
 
     console.print("measuring: matmul peak, two trainers, four inference engines (each in its own process) …")
     result = bench(run_dir, out, steps=steps, preset=preset, latency_items=items)
@@ -208,6 +208,7 @@ def compare(
     = None,
 ) -> None:
     """One table of many runs: data, model, adaptation, test metric beside the baseline's, verdict, seconds."""
+    from biofm.use.compare import compare_runs, write_comparison
 
     result = compare_runs(runs, metric=metric, sort=sort)
     shown = result.table.assign(run=[shown_path(r) for r in result.table.run])
@@ -226,6 +227,9 @@ def compare(
 def models() -> None:
     """Checkpoints that ship here, and the families of your own the test-suite verifies (train full / LoRA /
     probe → predict → explain → ONNX → serve): give any as model.pretrained (a local path works offline)."""
+    from biofm.core.shipped import REPOSITORY_MODELS, shipped_model
+    from biofm.modeling.foreign import VERIFIED_FAMILIES
+
     shipped = Table("shipped checkpoint", "path", title="in this repository (biofm pretrain)")
     for folder in sorted(REPOSITORY_MODELS.glob("*/config.json")):
         shipped.add_row(folder.parent.name, shipped_model(folder.parent.name))
@@ -243,6 +247,8 @@ def models() -> None:
 @friendly
 def datasets_list() -> None:
     """The bundled datasets."""
+    from biofm.data import datasets as bundled
+
     table = Table("name", "modality", "task", "rows", "licence", "title")
     for card in bundled.catalog().values():
         rows = " + ".join(str(n) for n in card.n_rows().values())
@@ -254,6 +260,8 @@ def datasets_list() -> None:
 @friendly
 def datasets_show(name: Annotated[str, typer.Argument(help="Dataset name from `biofm datasets list`.")]) -> None:
     """Card of one bundled dataset: source, licence, recipe, files, size."""
+    from biofm.data import datasets as bundled
+
     card = bundled.get_dataset(name)
     for key in ("title", "modality", "task", "input_column", "label_columns", "default_split", "licence",
                 "source", "citation", "recipe"):

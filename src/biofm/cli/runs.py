@@ -1,5 +1,6 @@
 """Commands over one run folder's life: train / pretrain it, then evaluate, predict, export, explain,
-calibrate, report and serve it.  Each is a thin wrapper over one library function."""
+calibrate, report and serve it.  Each is a thin wrapper over one library function, imported when the
+command runs (see ``default`` in app.py)."""
 
 from __future__ import annotations
 
@@ -12,27 +13,8 @@ from rich.table import Table
 from biofm.cli.app import ENGINE_HELP, app, default, friendly, show_metrics, start_or_resume
 from biofm.core.config import PretrainConfig
 from biofm.core.config_yaml import commented_yaml
+from biofm.core.console import console
 from biofm.core.errors import BiofmError
-from biofm.core.progress import console
-from biofm.core.runfolder import check_run
-from biofm.core.tables import base_suffix
-from biofm.data.autoconfig import infer_config
-from biofm.serve import ServeLimits
-from biofm.serve import serve as run_server
-from biofm.training.pretrain import pretrain as run_pretraining
-from biofm.training.pretrain import resume_pretraining
-from biofm.training.train import resume as resume_training
-from biofm.training.train import train as run_training
-from biofm.trust.calibration import calibrate as run_calibration
-from biofm.trust.explain import IG_STEPS, explain_file
-from biofm.trust.explain import explain as run_explain
-from biofm.trust.report import write_report
-from biofm.use.export import export as run_export
-from biofm.use.predict import evaluate as run_evaluation
-from biofm.use.predict import predict as run_prediction
-from biofm.use.screen import CHUNK_ROWS
-from biofm.use.screen import merge_scores as run_merge
-from biofm.use.screen import screen as run_screen
 
 DATA_HELP = "A labelled file (CSV/TSV/JSONL/Parquet, FASTA, SDF): settings are inferred and printed, no config needed."
 LABEL_HELP = "Column(s) to predict, with DATA (repeat for several: multi-task)."
@@ -60,6 +42,9 @@ def train(
     """Fine-tune a model and write a run folder (weights, tokenizer, metrics, predictions).
 
     Either DATA --label COLUMN (everything else inferred), or --config FILE, or --resume RUN_DIR."""
+    from biofm.data.autoconfig import infer_config
+    from biofm.training.train import resume as resume_training
+    from biofm.training.train import train as run_training
 
     if data is not None:
         if config or resume:
@@ -95,6 +80,7 @@ def init(
 ) -> None:
     """Print the config `biofm train DATA --label COLUMN` would use, every key commented:
     biofm init assay.csv --label active > assay.yaml"""
+    from biofm.data.autoconfig import infer_config
 
     inferred = infer_config(data, label or [], input, task, modality, set_)
     console.print(inferred.summary(), highlight=False, soft_wrap=True)
@@ -114,6 +100,8 @@ def pretrain(
 ) -> None:
     """Pretraining on an unlabelled corpus (streamed): masked-LM, descriptor regression (mtr) or both; writes a
     HuggingFace checkpoint + model card."""
+    from biofm.training.pretrain import pretrain as run_pretraining
+    from biofm.training.pretrain import resume_pretraining
 
     cfg = start_or_resume("pretrain", config, out, set_, resume, PretrainConfig, "checkpoint folder", "FOLDER")
     result = resume_pretraining(resume) if cfg is None else run_pretraining(cfg, out, overwrite=overwrite)
@@ -135,6 +123,7 @@ def evaluate(
     = False,
 ) -> None:
     """Metrics of a trained run on a labelled file (saved under RUN_DIR/evaluations/)."""
+    from biofm.use.predict import evaluate as run_evaluation
 
     result = run_evaluation(run_dir, data, skip_invalid=skip_invalid, engine=engine, robust=robustness)
     baseline = {"name": result["baseline"]["name"], data.name: result["baseline"]["metrics"]} \
@@ -171,13 +160,18 @@ def predict(
     shard: Annotated[str | None, typer.Option(help="Screening: score shard K/N of the library (rows K-1 mod N).")]
     = None,
     resume: Annotated[bool, typer.Option(help="Screening: continue an interrupted screen.")] = False,
-    chunk_rows: Annotated[int, typer.Option(help="Screening: rows read and scored at once.")] = CHUNK_ROWS,
+    chunk_rows: Annotated[int, typer.Option(help="Screening: rows read and scored at once.")] = default(
+        "biofm.use.screen:screen", "chunk_rows"),
 ) -> None:
     """Predict new inputs with a trained run; writes probabilities or values per row.
 
     A library larger than memory streams (read, score and write in chunks; invalid rows counted and written
     aside; resumable) whenever a screening option is given, the output is .parquet / .csv.gz, or the input
     is a .smi file."""
+    from biofm.core.tables import base_suffix
+    from biofm.use.predict import predict as run_prediction
+    from biofm.use.screen import CHUNK_ROWS
+    from biofm.use.screen import screen as run_screen
 
     streaming = top or shard or resume or chunk_rows != CHUNK_ROWS or base_suffix(input) == ".smi" \
         or output.name.endswith((".parquet", ".csv.gz"))
@@ -211,6 +205,7 @@ def merge_scores(
     ascending: Annotated[bool, typer.Option(help="Lowest first.")] = False,
 ) -> None:
     """The best N rows of several screens' outputs as one file (merge the --top N of each shard)."""
+    from biofm.use.screen import merge_scores as run_merge
 
     console.print(f"{run_merge(files, output, top, rank_by, ascending):,} rows written to {output}")
 
@@ -223,6 +218,7 @@ def export(
     quantize: Annotated[str | None, typer.Option(help="Also write a dynamically quantised model: int8.")] = None,
 ) -> None:
     """Export a run to ONNX (optionally int8) and check it against PyTorch on the validation split."""
+    from biofm.use.export import export as run_export
 
     if format != "onnx":
         raise BiofmError(f"--format: only onnx is supported, got {format!r}")
@@ -244,11 +240,14 @@ def explain(
     item: Annotated[str | None, typer.Option("--item", "--smiles", "--sequence", "--text",
                                              help="One input to explain instead of a file.")] = None,
     target: Annotated[str | None, typer.Option(help="Output to explain (default: the predicted class).")] = None,
-    steps: Annotated[int, typer.Option(help="Integrated-gradients steps.")] = IG_STEPS,
+    steps: Annotated[int, typer.Option(help="Integrated-gradients steps.")] = default(
+        "biofm.trust.explain:explain_file", "steps"),
     limit: Annotated[int, typer.Option(help="Explain at most this many inputs of the file.")] = default(
-        explain_file, "limit"),
+        "biofm.trust.explain:explain_file", "limit"),
 ) -> None:
     """Per-token attributions (Integrated Gradients) shown on atoms, bases (+ JASPAR motifs) or words."""
+    from biofm.trust.explain import explain as run_explain
+    from biofm.trust.explain import explain_file
 
     if (input is None) == (item is None):
         raise BiofmError("explain needs exactly one of --input FILE or --item/--smiles/--sequence/--text")
@@ -270,10 +269,11 @@ def explain(
 def calibrate(
     run_dir: Annotated[Path, typer.Argument(help="A finished run folder.")],
     coverage: Annotated[float, typer.Option(help="Conformal coverage level, e.g. 0.9.")] = default(
-        run_calibration, "coverage"),
+        "biofm.trust.calibration:calibrate", "coverage"),
     temperature: Annotated[bool, typer.Option(help="Fit temperature scaling (classification).")] = True,
 ) -> None:
     """Temperature scaling + conformal prediction sets/intervals fitted on validation, checked on test."""
+    from biofm.trust.calibration import calibrate as run_calibration
 
     result = run_calibration(run_dir, coverage=coverage, temperature=temperature)
     if "temperature" in result:
@@ -293,6 +293,8 @@ def calibrate(
 @friendly
 def report(run_dir: Annotated[Path, typer.Argument(help="A finished run folder.")]) -> None:
     """(Re)build RUN_DIR/report.html: metrics beside the baseline, learning curves, test-set plots."""
+    from biofm.core.runfolder import check_run
+    from biofm.trust.report import write_report
 
     console.print(f"report written to {write_report(check_run(run_dir))}")
 
@@ -302,14 +304,18 @@ def report(run_dir: Annotated[Path, typer.Argument(help="A finished run folder."
 def serve(
     runs: Annotated[list[str], typer.Argument(help="Run folders as PATH or NAME=PATH; the first is the default.")],
     host: Annotated[str, typer.Option(help="Interface to bind; keep 127.0.0.1 unless behind a proxy.")] = default(
-        run_server, "host"),
-    port: Annotated[int, typer.Option(help="TCP port.")] = default(run_server, "port"),
+        "biofm.serve.app:serve", "host"),
+    port: Annotated[int, typer.Option(help="TCP port.")] = default("biofm.serve.app:serve", "port"),
     token: Annotated[str | None, typer.Option(help="Require 'Authorization: Bearer TOKEN' (or set BIOFM_API_TOKEN).")]
     = None,
-    max_items: Annotated[int, typer.Option(help="Items per request.")] = ServeLimits.max_items,
-    max_chars: Annotated[int, typer.Option(help="Characters per item.")] = ServeLimits.max_chars,
+    max_items: Annotated[int, typer.Option(help="Items per request.")] = default(
+        "biofm.serve.app:ServeLimits", "max_items"),
+    max_chars: Annotated[int, typer.Option(help="Characters per item.")] = default(
+        "biofm.serve.app:ServeLimits", "max_chars"),
 ) -> None:
     """Serve run folders over HTTP: JSON API (/predict, /models, /health, /docs) and a web page at /."""
+    from biofm.serve import ServeLimits
+    from biofm.serve import serve as run_server
 
     named = served_names(runs)
     console.print(f"serving {', '.join(named)} on http://{host}:{port}  (API docs at /docs)")

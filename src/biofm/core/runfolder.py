@@ -21,9 +21,9 @@ from typing import Any, TypeVar
 
 from biofm.core import layout
 from biofm.core.config import RunConfig, YamlConfig
+from biofm.core.console import console
 from biofm.core.errors import ConfigError, RunFolderError
 from biofm.core.io import file_sha256, read_json, write_json, write_yaml
-from biofm.core.progress import console
 from biofm.core.yaml_safe import read_yaml
 
 T = TypeVar("T")

@@ -18,7 +18,7 @@ import transformers
 from transformers import PrinterCallback
 
 from biofm.core.config import RunConfig
-from biofm.core.progress import console
+from biofm.core.console import console
 from biofm.data.tasks import Task
 from biofm.federated.common import FederationError, federation_config, get_weights, set_weights, trainable_names
 from biofm.training.setup import Setup, TrainingSets, setup, training_sets

@@ -33,8 +33,8 @@ from flwr.server import ServerConfig
 from flwr.server.strategy import FedAvg, FedProx
 
 from biofm.core.config import RunConfig
+from biofm.core.console import console
 from biofm.core.io import read_json, write_json
-from biofm.core.progress import console
 from biofm.core.runfolder import read_run_config, start_run
 from biofm.data.tasks import Task
 from biofm.federated.common import (

@@ -23,9 +23,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from biofm.core import layout
 from biofm.core.config import FederatedConfig, RunConfig
+from biofm.core.console import console
 from biofm.core.errors import ConfigError
 from biofm.core.io import read_json, write_json, write_yaml
-from biofm.core.progress import console
 from biofm.core.runfolder import resume_run, start_run
 from biofm.data.records import Records
 from biofm.data.splits import load_splits, pinned_config, write_records

@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from biofm.core.console import console
 from biofm.core.errors import ConfigError
 from biofm.core.io import atomic_path
-from biofm.core.progress import console
 from biofm.core.tables import spreadsheet_safe
 from biofm.data.splits import load_splits
 from biofm.data.tasks import Task

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from biofm.core.config import RunConfig
+from biofm.core.console import console
 from biofm.core.errors import ConfigError
 from biofm.core.io import atomic_path, read_json, write_json
-from biofm.core.progress import console
 from biofm.data.datasets import resolve
 from biofm.data.splits import Splits, load_splits, pinned_config, write_records
 from biofm.labels.active import STRATEGIES, random_pick, score_pool, select

@@ -20,9 +20,9 @@ import skops.io as sio
 from sklearn.base import clone
 
 from biofm.core import layout
+from biofm.core.console import console
 from biofm.core.errors import ConfigError, RunFolderError, one_line
 from biofm.core.io import atomic_path
-from biofm.core.progress import console
 from biofm.data.splits import Splits
 from biofm.data.tasks import Task
 from biofm.modalities.base import Modality

@@ -17,9 +17,9 @@ import pandas as pd
 
 from biofm.core import layout
 from biofm.core.config import PretrainConfig, RunConfig
+from biofm.core.console import console
 from biofm.core.errors import ConfigError, RunFolderError
 from biofm.core.io import atomic_path, read_json
-from biofm.core.progress import console
 from biofm.core.runfolder import check_run
 from biofm.data.splits import load_splits
 from biofm.modalities import get_modality

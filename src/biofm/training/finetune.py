@@ -26,9 +26,9 @@ import transformers
 
 from biofm.core import layout
 from biofm.core.config import RunConfig
+from biofm.core.console import console
 from biofm.core.errors import ConfigError
 from biofm.core.io import write_json
-from biofm.core.progress import console
 from biofm.core.runfolder import last_checkpoint, read_run_config, resume_point, resume_run, start_run
 from biofm.data.datasets import resolve
 from biofm.data.splits import Splits

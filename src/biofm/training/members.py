@@ -12,8 +12,8 @@ from safetensors.torch import load_file, save_file
 
 from biofm.core import layout
 from biofm.core.config import RunConfig
+from biofm.core.console import console
 from biofm.core.io import atomic_path
-from biofm.core.progress import console
 from biofm.core.runfolder import last_checkpoint
 from biofm.modeling.adaptation import adapt
 from biofm.modeling.ensemble import Ensemble

@@ -24,8 +24,8 @@ from transformers import PreTrainedModel, TrainerCallback
 
 from biofm.core import layout
 from biofm.core.config import PretrainConfig
+from biofm.core.console import console
 from biofm.core.errors import ConfigError
-from biofm.core.progress import console
 from biofm.data.corpus import Corpus
 from biofm.modalities.base import Modality
 from biofm.modeling.features import ExtraFeatures

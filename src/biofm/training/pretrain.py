@@ -33,9 +33,10 @@ from transformers import (
 
 from biofm.core import layout
 from biofm.core.config import PretrainConfig
+from biofm.core.console import console
 from biofm.core.errors import ConfigError, DataError, one_line
 from biofm.core.io import write_json
-from biofm.core.progress import RichProgress, console
+from biofm.core.progress import RichProgress
 from biofm.core.runfolder import resume_point, resume_run, start_run
 from biofm.data.corpus import Corpus, shuffled
 from biofm.modalities import get_modality

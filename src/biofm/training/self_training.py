@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from biofm.core.config import RunConfig, SelfTrainingConfig
+from biofm.core.console import console
 from biofm.core.errors import ConfigError
 from biofm.core.io import atomic_path, read_json, write_json, write_yaml
-from biofm.core.progress import console
 from biofm.data.records import Records, read_records
 from biofm.data.splits import load_splits, pinned_config, write_records
 from biofm.modalities import get_modality

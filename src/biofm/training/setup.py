@@ -17,7 +17,7 @@ from torch.utils.data import Dataset
 from transformers import PreTrainedTokenizerBase, Trainer
 
 from biofm.core.config import RunConfig
-from biofm.core.progress import console
+from biofm.core.console import console
 from biofm.data.splits import Splits, load_splits
 from biofm.data.tasks import Task
 from biofm.modalities import Modality, get_modality

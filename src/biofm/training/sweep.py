@@ -22,9 +22,9 @@ import pandas as pd
 from transformers import TrainerCallback
 
 from biofm.core.config import RunConfig, apply_overrides
+from biofm.core.console import console
 from biofm.core.errors import ConfigError
 from biofm.core.io import atomic_path, write_json, write_yaml
-from biofm.core.progress import console
 from biofm.core.yaml_safe import read_yaml
 from biofm.data.datasets import resolve
 from biofm.modalities import get_modality

@@ -17,8 +17,9 @@ from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, Traini
 
 from biofm.core import layout
 from biofm.core.config import RunConfig
+from biofm.core.console import console
 from biofm.core.errors import ConfigError
-from biofm.core.progress import RichProgress, console
+from biofm.core.progress import RichProgress
 from biofm.data.tasks import Task
 from biofm.modeling.encoding import use_bf16
 from biofm.modeling.metrics import GREATER_IS_BETTER, compute_metrics

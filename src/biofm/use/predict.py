@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 from biofm.core import layout
+from biofm.core.console import console
 from biofm.core.errors import ConfigError, RunFolderError
 from biofm.core.io import write_json
-from biofm.core.progress import console
 from biofm.modeling.baselines import baseline_outputs, load_baseline
 from biofm.modeling.ensemble import members
 from biofm.modeling.loaded_run import load_run

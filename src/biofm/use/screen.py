@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from biofm.core.console import console
 from biofm.core.errors import ConfigError
 from biofm.core.io import atomic_path, read_json, write_json
-from biofm.core.progress import console
 from biofm.core.tables import base_suffix, check_readable, spreadsheet_safe
 from biofm.data.records import records_from_frame
 from biofm.modeling.ensemble import members
