@@ -8,7 +8,8 @@ Each case is ``NAME=CONFIG[:override,override…]``.  Per case and seed one ordi
 (the model, every baseline candidate, the validation choice and the paired-bootstrap verdict, all in
 its metrics.json) and, with ``--peers``, Chemprop v2 on exactly that run's rows (``peers.py``; ``--peers``
 alone: every case; ``--peers solubility``: the cases named).  ``--versus pretrained:scratch`` compares two
-cases' models head to head, seed by seed, on the same test items (paired bootstrap): what a variant is worth.
+cases' models head to head, seed by seed, on the same test items (paired bootstrap): what a variant is worth;
+``--views CASE`` the case's runs with and without test-time views (``data.tta``), same weights.
 Writes ``yardsticks.json`` (every figure) and ``yardsticks.md`` (the table: test metric mean ± s.d.
 over seeds, verdicts, wall times).  Nothing is skipped: a failed run stops the benchmark.
 """
@@ -109,13 +110,40 @@ def versus(pair: str, out: Path, seeds: list[int]) -> dict:
             "verdicts": dict(Counter(r["verdict"] for r in rows))}
 
 
+def views_versus(case: str, out: Path, seeds: list[int]) -> dict:
+    """A case's runs predicting with ``data.tta`` (the mean over each input's views) against the same weights
+    on one view: what test-time views are worth, free of training noise.  Validation decides; test is shown."""
+    rows = []
+    for seed in seeds:
+        run = load_run(out / f"{case}-seed{seed}")
+        splits = load_splits(run.config.data, run.modality)
+        metric = read_json(run.run_dir / "metrics.json")["primary_metric"]
+        found = {}
+        for part in ("val", "test"):
+            records = getattr(splits, part)
+            outputs = {}
+            for tta in (True, False):
+                run.config.data.tta = tta
+                outputs[tta] = run.outputs(records.inputs)
+            found[part] = paired_bootstrap(run.task, run.task.encode(records), outputs[True], outputs[False], metric)
+        rows.append({"seed": seed, **found["test"], "val": {"views": found["val"]["model"],
+                                                             "one_view": found["val"]["baseline"]}})
+    differences = [r["difference"] for r in rows]
+    return {"pair": f"{case} (views):{case} (one view)", "metric": rows[0]["metric"], "runs": rows,
+            "val_difference": round(statistics.fmean(r["val"]["views"] - r["val"]["one_view"] for r in rows), 4),
+            "difference": {"mean": round(statistics.fmean(differences), 4),
+                           "sd": round(statistics.stdev(differences), 4) if len(differences) > 1 else 0.0},
+            "verdicts": dict(Counter(r["verdict"] for r in rows))}
+
+
 def versus_table(pairs: list[dict]) -> str:
     lines = ["| A vs B (test metric) | difference A − B, mean ± s.d. | 95 % intervals by seed | verdicts (A vs B) |",
              "|---|---|---|---|"]
     for p in pairs:
         intervals = "; ".join(f"{r['ci95'][0]:+.3f} to {r['ci95'][1]:+.3f}" for r in p["runs"])
+        val = f" (validation {p['val_difference']:+.4f})" if "val_difference" in p else ""
         lines.append(f"| {p['pair'].replace(':', ' vs ')} ({p['metric']}) | {p['difference']['mean']:+.4f} ± "
-                     f"{p['difference']['sd']:.4f} | {intervals} | "
+                     f"{p['difference']['sd']:.4f}{val} | {intervals} | "
                      f"{', '.join(f'{v}×{n}' for v, n in p['verdicts'].items())} |")
     return "\n".join(lines) + "\n"
 
@@ -150,6 +178,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep complete runs of the same config (resume)")
     parser.add_argument("--versus", action="append", default=[], metavar="CASE:CASE",
                         help="the first case's model against the second's, paired bootstrap on the same test items")
+    parser.add_argument("--views", action="append", default=[], metavar="CASE",
+                        help="the case's runs with test-time views (data.tta) against one view, same weights")
     args = parser.parse_args()
     cases = []
     for spec in args.case:
@@ -159,6 +189,7 @@ def main() -> None:
         write_json(args.out / "yardsticks.json", cases)  # after every case: a long benchmark keeps what it has
         (args.out / "yardsticks.md").write_text(table(cases), encoding="utf-8")
     pairs = [versus(pair, args.out, args.seeds) for pair in args.versus]
+    pairs += [views_versus(case, args.out, args.seeds) for case in args.views]
     if pairs:
         write_json(args.out / "versus.json", pairs)
         (args.out / "yardsticks.md").write_text(table(cases) + "\n" + versus_table(pairs), encoding="utf-8")

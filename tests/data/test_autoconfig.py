@@ -22,7 +22,7 @@ def test_a_molecular_classification_csv_starts_from_the_shipped_checkpoint(data_
     assert (cfg.modality, cfg.data.input_column, cfg.data.task, cfg.data.split) == \
         ("molecule", "smiles", "classification", "scaffold")
     assert cfg.model.pretrained.endswith("models/smiles-mini") and cfg.model.extra_features == ["rdkit2d"]
-    assert cfg.data.skip_invalid and cfg.data.augment
+    assert cfg.data.skip_invalid and cfg.data.augment and cfg.data.tta
     line = inferred.summary()
     assert "molecule inputs in 'smiles'" in line and "2 classes: 0, 1" in line and "scaffold split" in line
 

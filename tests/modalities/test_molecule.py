@@ -61,6 +61,16 @@ def test_augment_keeps_the_molecule(real_smiles):
     assert {molecule.normalise(v) for v in variants} == {real_smiles[0]}
 
 
+def test_views_are_the_molecule_in_several_atom_orders_and_the_same_every_time(real_smiles):
+    from biofm.modalities.molecule.modality import TTA_VIEWS
+
+    item = real_smiles[1]
+    views = molecule.views(item)
+    assert len(views) == TTA_VIEWS and views[0] == item and len(set(views)) > 1
+    assert {molecule.normalise(v) for v in views} == {item}
+    assert molecule.views(item) == views  # seeded by the SMILES: the same prediction in every process
+
+
 def test_scaffold_key():
     assert molecule.group_key("CCc1ccccc1", {}) == molecule.group_key("OCc1ccccc1", {}) == "c1ccccc1"
 

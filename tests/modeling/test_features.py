@@ -98,6 +98,31 @@ def test_predict_serve_and_onnx_give_the_training_numbers(descriptor_run, tmp_pa
     np.testing.assert_allclose(onnx.outputs(predictions.input.tolist()), predictions[columns].to_numpy(), atol=1e-4)
 
 
+def test_repeated_inputs_are_described_once_and_get_their_own_rows(descriptor_run, monkeypatch):
+    run = load_run(descriptor_run)
+    inputs = ["CCO", "c1ccccc1O", "CCO", "CCN", "c1ccccc1O"]
+    described = []
+    real = MOLECULE.extra_features
+    monkeypatch.setattr(MOLECULE, "extra_features", lambda name, items: described.append(items) or real(name, items))
+    rows = run.features(inputs)
+    assert described == [["CCO", "c1ccccc1O", "CCN"]]
+    np.testing.assert_array_equal(rows, np.stack([run.features([x])[0] for x in inputs]))
+
+
+def test_test_time_views_are_averaged_with_the_molecules_own_features(descriptor_run):
+    """With data.tta each molecule is predicted in several atom orders, every view reading the molecule's
+    descriptors (as in training), and the outputs averaged."""
+    run = load_run(descriptor_run)
+    inputs = ["CC(=O)Oc1ccccc1C(=O)O", "CN1CCC[C@H]1c1cccnc1"]
+    run.config.data.tta = True
+    averaged = run.outputs(inputs)
+    run.config.data.tta = False
+    for item, row in zip(inputs, averaged, strict=True):
+        views = MOLECULE.views(item)
+        one_by_one = np.stack([run.outputs([v])[0] for v in views])
+        np.testing.assert_allclose(row, one_by_one.mean(axis=0), atol=1e-5)
+
+
 def test_unknown_feature_sets_are_refused_before_work(tmp_path):
     with pytest.raises(ConfigError, match="offers no feature set 'maccs'"):
         train(tiny_config(model={"preset": "tiny", "extra_features": ["maccs"]}), tmp_path / "run")

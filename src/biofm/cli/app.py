@@ -54,22 +54,31 @@ def default(where: str, parameter: str) -> Any:
     runs, so ``biofm --help`` and a mistyped flag answer in a second instead of loading torch first.  A
     default must be a literal or a module-level literal constant (a test compares each with ``inspect``)."""
     module, _, name = where.partition(":")
-    stem = PACKAGE.joinpath(*module.split(".")[1:])  # not importlib: finding a module imports its package
-    source = stem.with_suffix(".py") if stem.with_suffix(".py").exists() else stem / "__init__.py"
-    tree = ast.parse(source.read_text(encoding="utf-8"))
-    constants = {t.id: node.value for node in tree.body if isinstance(node, ast.Assign)
-                 for t in node.targets if isinstance(t, ast.Name)}
+    tree = _source_tree(module)
     [found] = [node for node in tree.body if getattr(node, "name", None) == name]
-    if isinstance(found, ast.ClassDef):
-        defaults = {n.target.id: n.value for n in found.body if isinstance(n, ast.AnnAssign) and n.value}
-    else:
-        args = found.args
-        positional = args.posonlyargs + args.args
-        defaults = dict(zip((a.arg for a in positional[len(positional) - len(args.defaults):]), args.defaults,
-                            strict=True))
-        defaults |= {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
-    node = defaults[parameter]
-    return ast.literal_eval(constants.get(node.id, node) if isinstance(node, ast.Name) else node)
+    node = _declared_defaults(found)[parameter]
+    if isinstance(node, ast.Name):  # a module constant, e.g. steps: int = IG_STEPS
+        [node] = [n.value for n in tree.body if isinstance(n, ast.Assign)
+                  and any(getattr(t, "id", None) == node.id for t in n.targets)]
+    return ast.literal_eval(node)
+
+
+@functools.cache
+def _source_tree(module: str) -> ast.Module:
+    """A biofm module's syntax tree, found by path (``importlib.util.find_spec`` would import its package)."""
+    stem = PACKAGE.joinpath(*module.split(".")[1:])
+    path = stem.with_suffix(".py") if stem.with_suffix(".py").exists() else stem / "__init__.py"
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _declared_defaults(node: ast.FunctionDef | ast.ClassDef) -> dict[str, ast.expr]:
+    """Each parameter's (or dataclass field's) default, as written."""
+    if isinstance(node, ast.ClassDef):
+        return {n.target.id: n.value for n in node.body if isinstance(n, ast.AnnAssign) and n.value}
+    args = node.args
+    positional = [a.arg for a in args.posonlyargs + args.args]
+    found = dict(zip(positional[len(positional) - len(args.defaults):], args.defaults, strict=True))
+    return found | {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
 
 
 def friendly(command):

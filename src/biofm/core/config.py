@@ -49,7 +49,7 @@ class DataConfig:
     # columns whose groups (sex, site, series …) get their own test metrics in metrics.json and the report
     group_columns: list[str] = field(default_factory=list)
     augment: bool = False  # modality augmentation during training (e.g. randomised SMILES, reverse complement)
-    tta: bool = False  # average predictions over the modality's views (DNA: both strands)
+    tta: bool = False  # average predictions over the modality's views (DNA: both strands; molecules: atom orders)
     window: int | None = None  # predict longer inputs as windows of this many characters (DNA: bases)
     window_stride: int | None = None  # None: half a window
     window_aggregate: str = "mean"  # "mean" | "max" over an input's windows

@@ -113,7 +113,8 @@ class Modality(Protocol):
         facts the head reads beside the embedding; shared code puts them on one scale."""
 
     def views(self, item: str) -> list[str]:
-        """Label-preserving views averaged at prediction time when ``data.tta`` is on (DNA: both strands)."""
+        """Label-preserving views averaged at prediction time when ``data.tta`` is on (DNA: both strands;
+        molecules: the canonical SMILES and randomised ones)."""
 
     def windows(self, item: str, size: int, stride: int) -> list[str]:
         """Pieces of an input too long for the model (DNA: sliding windows); ``[item]`` where none apply."""

@@ -73,10 +73,13 @@ class ExtraFeatures:
         return cls(modality, list(names), mean, np.where(scale > 1e-8, scale, 1.0))
 
     def __call__(self, inputs: list[str]) -> np.ndarray:
-        """(len(inputs), width) float32, finite: what the head reads."""
+        """(len(inputs), width) float32, finite: what the head reads.  Each distinct input is described once
+        (prediction repeats an input per view, and descriptors cost more than the model's forward pass)."""
         if not inputs:
             return np.zeros((0, self.width), dtype=np.float32)
-        return self.standardise(_raw(self.modality, self.names, inputs))
+        row_of = {item: row for row, item in enumerate(dict.fromkeys(inputs))}
+        rows = self.standardise(_raw(self.modality, self.names, list(row_of)))
+        return rows if len(row_of) == len(inputs) else rows[[row_of[item] for item in inputs]]
 
     def standardise(self, raw: np.ndarray) -> np.ndarray:
         """Raw feature rows on the training scale: signed log, standardised, clipped; NaN becomes the mean."""

@@ -36,7 +36,7 @@ def predict_outputs(model, tokenizer: PreTrainedTokenizerBase, task: Task, modal
     Each input is expanded into its views (with ``data.tta``) and, when ``data.window`` is set, its
     windows; the pieces are predicted in one batched pass and their decoded outputs averaged (or
     max-pooled, ``data.window_aggregate``) back to one row per input.  ``features``: the run's extra
-    features, computed for each piece as in training.
+    features, as in training: of the input for each of its views, of each window for a window.
     """
     data = cfg.data
     pieces, raw, owner = [], [], []
@@ -46,7 +46,7 @@ def predict_outputs(model, tokenizer: PreTrainedTokenizerBase, task: Task, modal
                 if data.window else [view]
             for part in parts:
                 pieces.append(modality.tokenizer_text(part, cfg.model.tokenizer))
-                raw.append(part)
+                raw.append(part if data.window else item)  # a view is the same input: its features, as trained
                 owner.append(index)
     extra = features(raw) if features is not None else None
     outputs = task.decode(predict_logits(model, pieces, tokenizer, cfg.model.max_length, bf16=bf16, extra=extra))
