@@ -42,9 +42,9 @@ def library(size: int, folder: Path) -> Path:
     return path
 
 
-def timed_screen(run: Path, source: Path, output: Path, engine: str) -> dict:
+def timed_screen(run: Path, source: Path, output: Path, engine: str, one_view: bool = False) -> dict:
     command = ["/usr/bin/time", "-v", sys.executable, "-m", "biofm", "predict", str(run), "--input", str(source),
-               "--output", str(output), "--engine", engine]
+               "--output", str(output), "--engine", engine, *(["--one-view"] if one_view else [])]
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     seconds = time.perf_counter() - started
@@ -75,6 +75,8 @@ def main() -> None:
     parser.add_argument("--engines", nargs="+", default=["torch", "onnx", "onnx-int8"])
     parser.add_argument("--engine-size", type=int, default=10_000, help="library size the ONNX engines are timed on")
     parser.add_argument("--out", type=Path, default=Path("runs/bench/screen"))
+    parser.add_argument("--one-view", action="store_true", help="predict each molecule as given, not the mean "
+                        "of its views (a run with data.tta)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     run = args.out / "run"  # a copy: exporting writes into the run folder
@@ -86,7 +88,7 @@ def main() -> None:
     for size in sorted(set(args.sizes) | {args.engine_size}):
         source = library(size, args.out)
         for engine in args.engines if size == args.engine_size else ["torch"]:
-            found = timed_screen(run, source, args.out / f"scores-{engine}-{size}.parquet", engine)
+            found = timed_screen(run, source, args.out / f"scores-{engine}-{size}.parquet", engine, args.one_view)
             rows.append({"engine": engine, "molecules": size, **found,
                          "molecules_per_second": round(size / found["seconds"], 1)})
             print(rows[-1], flush=True)

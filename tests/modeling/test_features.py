@@ -109,18 +109,21 @@ def test_repeated_inputs_are_described_once_and_get_their_own_rows(descriptor_ru
     np.testing.assert_array_equal(rows, np.stack([run.features([x])[0] for x in inputs]))
 
 
-def test_test_time_views_are_averaged_with_the_molecules_own_features(descriptor_run):
+def test_test_time_views_are_averaged_with_the_molecules_own_features(descriptor_run, tmp_path):
     """With data.tta each molecule is predicted in several atom orders, every view reading the molecule's
-    descriptors (as in training), and the outputs averaged."""
-    run = load_run(descriptor_run)
+    descriptors (as in training), and the outputs averaged; ``predict --views`` asks for it on any run."""
+    run = load_run(descriptor_run, views=True)
     inputs = ["CC(=O)Oc1ccccc1C(=O)O", "CN1CCC[C@H]1c1cccnc1"]
-    run.config.data.tta = True
     averaged = run.outputs(inputs)
-    run.config.data.tta = False
+    one_view = load_run(descriptor_run)
     for item, row in zip(inputs, averaged, strict=True):
         views = MOLECULE.views(item)
-        one_by_one = np.stack([run.outputs([v])[0] for v in views])
+        one_by_one = np.stack([one_view.outputs([v])[0] for v in views])
         np.testing.assert_allclose(row, one_by_one.mean(axis=0), atol=1e-5)
+    path = tmp_path / "two.csv"
+    pd.DataFrame({"smiles": inputs}).to_csv(path, index=False)
+    frame = predict(descriptor_run, path, tmp_path / "out.csv", views=True)
+    np.testing.assert_allclose(frame[["prob_0", "prob_1"]].to_numpy(), averaged, atol=1e-5)
 
 
 def test_unknown_feature_sets_are_refused_before_work(tmp_path):

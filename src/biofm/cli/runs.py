@@ -162,6 +162,8 @@ def predict(
     resume: Annotated[bool, typer.Option(help="Screening: continue an interrupted screen.")] = False,
     chunk_rows: Annotated[int, typer.Option(help="Screening: rows read and scored at once.")] = default(
         "biofm.use.screen:screen", "chunk_rows"),
+    views: Annotated[bool | None, typer.Option("--views/--one-view", help="Average each input's views (data.tta) "
+                                               "or predict it as given; default: as the run was trained.")] = None,
 ) -> None:
     """Predict new inputs with a trained run; writes probabilities or values per row.
 
@@ -180,13 +182,13 @@ def predict(
             raise BiofmError("--mc-samples, --top-k, --baseline and --show work on in-memory predictions; a screen "
                              "(--top, --shard, --resume, .parquet / .csv.gz output, .smi input) streams without them")
         r = run_screen(run_dir, input, output, top=top, rank_by=rank_by, ascending=ascending, shard=shard,
-                       resume=resume, chunk_rows=chunk_rows, input_column=input_column, engine=engine)
+                       resume=resume, chunk_rows=chunk_rows, input_column=input_column, engine=engine, views=views)
         console.print(f"{r.rows_read:,} rows read, {r.scored:,} scored, {r.invalid:,} invalid"
                       + (f" (listed in {r.invalid_file})" if r.invalid_file else "")
                       + f" · {r.kept:,} rows written to {r.output} · {r.rows_per_second:,.0f} rows/s", highlight=False)
         return
     frame = run_prediction(run_dir, input, output, skip_invalid=skip_invalid, input_column=input_column,
-                           engine=engine, mc_samples=mc_samples, top_k=top_k, baseline=baseline)
+                           engine=engine, mc_samples=mc_samples, top_k=top_k, baseline=baseline, views=views)
     if show:
         table = Table(*map(str, frame.columns))
         for row in frame.head(50).itertuples(index=False):

@@ -108,10 +108,15 @@ class LoadedRun:
         return records
 
 
-def load_run(run_dir: str | Path, engine: str = "torch") -> LoadedRun:
-    """A finished run, predicting with PyTorch or (``engine`` onnx / onnx-int8) its exported graph."""
+def load_run(run_dir: str | Path, engine: str = "torch", views: bool | None = None) -> LoadedRun:
+    """A finished run, predicting with PyTorch or (``engine`` onnx / onnx-int8) its exported graph.
+
+    ``views``: average each input's views (True) or predict it as given (False) whatever the run's
+    ``data.tta`` says — one view is several times faster for a large screen; None keeps the run's choice."""
     run_dir = check_run(run_dir)
     config = read_run_config(run_dir)
+    if views is not None:
+        config.data.tta = views
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(run_dir / layout.TOKENIZER))
     except Exception as exc:  # tokenizers raises its own exception types for a damaged tokenizer.json

@@ -21,19 +21,20 @@ from biofm.trust.significance import paired_bootstrap
 
 def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path,
             skip_invalid: bool = False, input_column: str | None = None, engine: str = "torch",
-            mc_samples: int = 0, top_k: int = 0, baseline: bool = False) -> pd.DataFrame:
+            mc_samples: int = 0, top_k: int = 0, baseline: bool = False, views: bool | None = None) -> pd.DataFrame:
     """Predict every input in ``input_path``; write a CSV with probabilities / values per row.
 
     Labels in the file, if any, are ignored.  Invalid inputs fail with file + row, or are
     skipped and counted with ``skip_invalid``.  ``mc_samples`` > 1 adds a ``*_std`` column per output
     (Monte-Carlo dropout; an ensemble adds its members' spread without asking); ``top_k`` adds the k most
     probable classes per row, ranked; ``baseline`` adds
-    the run's classical baseline's outputs as ``baseline_*`` columns.
+    the run's classical baseline's outputs as ``baseline_*`` columns; ``views`` overrides the run's
+    ``data.tta`` (see ``load_run``).
     """
     for name, value in (("--mc-samples", mc_samples), ("--top-k", top_k)):
         if value < 0:
             raise ConfigError(f"{name}: must be >= 0, got {value}")
-    run = load_run(run_dir, engine)
+    run = load_run(run_dir, engine, views)
     records = run.read(input_path, with_labels=False, skip_invalid=skip_invalid, input_column=input_column)
     warn_truncated(run.truncated(records.inputs), len(records), run.config.model.max_length)
     if records.dropped_columns:
