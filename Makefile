@@ -79,6 +79,8 @@ bench: venv peers $(DNA_CORPUS) $(TEXT_CORPUS)
 		--case "b3db-seeded-mtr3000=configs/b3db.yaml:model.pretrained=runs/bench/checkpoints/smiles-mini-mtr3000" \
 		--case "b3db-seeded-ecfp4=configs/b3db.yaml:model.extra_features=[rdkit2d,ecfp4]" \
 		--case "b3db-deterministic-ecfp4=configs/b3db.yaml:data.split_seed=null,model.extra_features=[rdkit2d,ecfp4]" \
+		--case "b3db-seeded-narrow-head=configs/b3db.yaml:model.head_width=null,train.head_learning_rate=null" \
+		--case "b3db-deterministic-narrow-head=configs/b3db.yaml:data.split_seed=null,model.head_width=null,train.head_learning_rate=null" \
 		--views b3db-seeded --views b3db-deterministic
 	# two regression sets no setting was chosen on (the solubility recipe as it is), beside Chemprop, 3 seeds
 	$(OFFLINE) $(PY) benchmarks/yardsticks.py --out runs/bench/fm-new --reuse --seeds 0 1 2 --peers \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -25,6 +26,17 @@ def test_a_molecular_classification_csv_starts_from_the_shipped_checkpoint(data_
     assert cfg.data.skip_invalid and cfg.data.augment and cfg.data.tta
     line = inferred.summary()
     assert "molecule inputs in 'smiles'" in line and "2 classes: 0, 1" in line and "scaffold split" in line
+
+
+def test_the_molecular_classification_starter_is_the_validated_b3db_recipe(data_dir):
+    """A new user's classification file gets what B3DB validation chose, not a copy that drifted from it."""
+    starter = infer_config(data_dir / "bbb_small.csv", ["bbb_permeable"]).config
+    recipe = RunConfig.from_file(Path(__file__).parents[2] / "configs" / "b3db.yaml")
+    chosen = {"data": ["augment", "tta"], "model": ["max_length", "extra_features", "head_width"],
+              "train": ["epochs", "batch_size", "learning_rate", "head_learning_rate", "patience"]}
+    for section, keys in chosen.items():
+        for key in keys:
+            assert getattr(getattr(starter, section), key) == getattr(getattr(recipe, section), key), f"{section}.{key}"
 
 
 def test_a_numeric_label_with_many_values_is_regression(data_dir):

@@ -109,6 +109,19 @@ def test_repeated_inputs_are_described_once_and_get_their_own_rows(descriptor_ru
     np.testing.assert_array_equal(rows, np.stack([run.features([x])[0] for x in inputs]))
 
 
+def test_remembering_describes_each_input_once_across_calls(descriptor_run, monkeypatch):
+    """An ensemble's members ask for the same inputs one after another: they are described only once."""
+    run = load_run(descriptor_run)
+    described = []
+    real = MOLECULE.extra_features
+    monkeypatch.setattr(MOLECULE, "extra_features", lambda name, items: described.append(items) or real(name, items))
+    remembered = run.features.remembering()
+    first, again = remembered(["CCO", "CCN", "CCO"]), remembered(["CCN", "c1ccccc1O"])
+    assert described == [["CCO", "CCN"], ["c1ccccc1O"]]
+    np.testing.assert_array_equal(np.vstack([first, again]), run.features(["CCO", "CCN", "CCO", "CCN", "c1ccccc1O"]))
+    assert remembered([]).shape == (0, run.features.width)
+
+
 def test_test_time_views_are_averaged_with_the_molecules_own_features(descriptor_run, tmp_path):
     """With data.tta each molecule is predicted in several atom orders, every view reading the molecule's
     descriptors (as in training), and the outputs averaged; ``predict --views`` asks for it on any run."""

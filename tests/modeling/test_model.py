@@ -1,6 +1,10 @@
+import json
+
+import pytest
 import torch
 
 from biofm.core.config import ModelConfig
+from biofm.core.errors import ConfigError, RunFolderError
 from biofm.modalities import get_modality
 from biofm.modeling.checkpoint import load_predictor, save_predictor
 from biofm.modeling.model import build_predictor, task_loss
@@ -31,3 +35,17 @@ def test_save_load_round_trip(tmp_path):
         b = loaded(batch["input_ids"], batch["attention_mask"])["logits"]
     assert torch.allclose(a, b)
     assert not list(tmp_path.glob(".*tmp*"))  # atomic writes leave no temporaries
+
+
+def test_a_wider_head_is_rebuilt_from_its_run_folder_and_an_edited_width_refused(tmp_path):
+    tokenizer = get_modality("molecule").build_tokenizer(["CCO", "c1ccccc1"])
+    model = build_predictor(ModelConfig(preset="tiny", head_width=48), tokenizer, n_outputs=1, mode="regression")
+    assert model.head[1].out_features == 48 != model.encoder.config.hidden_size
+    save_predictor(model, tmp_path)
+    assert load_predictor(tmp_path).head[1].out_features == 48
+    head = tmp_path / "head.json"
+    head.write_text(json.dumps({**json.loads(head.read_text()), "head_width": True}))
+    with pytest.raises(RunFolderError, match="head_width True is not a layer width"):
+        load_predictor(tmp_path)
+    with pytest.raises(ConfigError, match=r"model\.head_width: must be from 1"):
+        ModelConfig(head_width=0)

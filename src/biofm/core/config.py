@@ -23,6 +23,7 @@ SPLIT_NAMES = ("random", "stratified", "scaffold", "region", "group")
 ADAPTATIONS = ("full", "lora", "probe")
 TRACKERS = ("none", "tensorboard", "mlflow")
 FEDERATED_PARTITIONS = ("iid", "label", "group")
+MAX_HEAD_WIDTH = 16_384  # model.head_width's ceiling (a larger number in head.json is an edit, not a run)
 
 
 @dataclass
@@ -92,6 +93,7 @@ class ModelConfig:
     lora_merge: bool = False  # fold the adapters into the weights when saving (a plain model; no base needed)
     # the modality's whole-input features concatenated to the pooled embedding (molecules: rdkit2d, ecfp4)
     extra_features: list[str] = field(default_factory=list)
+    head_width: int | None = None  # the head's hidden layer; None: the encoder's width
     # run the Python files a checkpoint ships (auto_map: DNABERT-2, MoLFormer …); they are copied into the run
     trust_remote_code: bool = False
     allow_pickle: bool = False  # load pickle (.bin) weights when a checkpoint has no safetensors (pickle runs code)
@@ -105,6 +107,8 @@ class ModelConfig:
             raise ConfigError(f"model.max_length: must be at least 8, got {self.max_length}")
         if not 0 <= self.dropout < 1:
             raise ConfigError(f"model.dropout: must be in [0, 1), got {self.dropout}")
+        if self.head_width is not None and not 1 <= self.head_width <= MAX_HEAD_WIDTH:
+            raise ConfigError(f"model.head_width: must be from 1 to {MAX_HEAD_WIDTH}, got {self.head_width}")
 
 
 @dataclass

@@ -20,7 +20,7 @@ from safetensors.torch import load_file, save_file
 from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerBase
 
 from biofm.core import layout
-from biofm.core.config import ModelConfig
+from biofm.core.config import MAX_HEAD_WIDTH, ModelConfig
 from biofm.core.errors import ConfigError, RunFolderError, one_line
 from biofm.core.io import atomic_path
 from biofm.core.tables import package_path
@@ -48,7 +48,8 @@ def save_predictor(model: Predictor, run_dir: Path, adaptation: str = "full", ba
         for source in Path(encoder_config._name_or_path).glob("*.py"):
             shutil.copyfile(source, run_dir / layout.ENCODER / source.name)
     head = {"n_outputs": model.head[-1].out_features, "mode": model.mode, "pooling": model.pooling,
-            "dropout": model.head[0].p, "n_extra": model.n_extra, "members": len(members(model)),
+            "dropout": model.head[0].p, "n_extra": model.n_extra, "head_width": model.head[1].out_features,
+            "members": len(members(model)),
             "adaptation": adaptation, "base": base if adapter else None, "trust_remote_code": remote}
     with atomic_path(run_dir / layout.HEAD) as tmp:
         tmp.write_text(json.dumps(head, indent=2))
@@ -93,7 +94,8 @@ def _predictor(run_dir: Path, head: dict, adapter: bool) -> Predictor:
         raise
     except Exception as exc:  # transformers raises many types for a damaged config.json
         raise RunFolderError(f"{run_dir / layout.ENCODER}: not a loadable encoder config ({one_line(exc)})") from None
-    return Predictor(encoder, head["n_outputs"], head["mode"], head["pooling"], head["dropout"], head.get("n_extra", 0))
+    return Predictor(encoder, head["n_outputs"], head["mode"], head["pooling"], head["dropout"], head.get("n_extra", 0),
+                     head.get("head_width"))
 
 
 def read_head(run_dir: Path) -> dict:
@@ -116,16 +118,23 @@ def read_head(run_dir: Path) -> dict:
         if not (isinstance(head.get("dropout"), int | float) and 0 <= head["dropout"] < 1):
             problems.append(f"dropout {head.get('dropout')!r} is not in [0, 1)")
         n_extra = head.get("n_extra", 0)
-        if not (isinstance(n_extra, int) and not isinstance(n_extra, bool) and 0 <= n_extra <= 100_000):
+        if not (_is_int(n_extra) and 0 <= n_extra <= 100_000):
             problems.append(f"n_extra {n_extra!r} is not a feature count")
+        width = head.get("head_width")
+        if not (width is None or (_is_int(width) and 1 <= width <= MAX_HEAD_WIDTH)):
+            problems.append(f"head_width {width!r} is not a layer width from 1 to {MAX_HEAD_WIDTH}")
         if head.get("trust_remote_code", False) not in (True, False):
             problems.append(f"trust_remote_code {head.get('trust_remote_code')!r} is not true or false")
         count = head.get("members", 1)
-        if not (isinstance(count, int) and not isinstance(count, bool) and 1 <= count <= MAX_MEMBERS):
+        if not (_is_int(count) and 1 <= count <= MAX_MEMBERS):
             problems.append(f"members {count!r} is not an ensemble size from 1 to {MAX_MEMBERS}")
     if problems:
         raise RunFolderError(f"{path}: {'; '.join(problems)}; was it edited?")
     return head
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)  # JSON true is no count
 
 
 def save_adapter(model: Predictor, run_dir: Path) -> dict[str, torch.Tensor]:

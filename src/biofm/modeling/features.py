@@ -10,6 +10,7 @@ them on one scale come from the training inputs only, are stored in the run fold
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +81,17 @@ class ExtraFeatures:
         row_of = {item: row for row, item in enumerate(dict.fromkeys(inputs))}
         rows = self.standardise(_raw(self.modality, self.names, list(row_of)))
         return rows if len(row_of) == len(inputs) else rows[[row_of[item] for item in inputs]]
+
+    def remembering(self) -> Callable[[list[str]], np.ndarray]:
+        """These features, each distinct input described once across calls: an ensemble's members read the same
+        inputs one after another, and describing them again per member cost as much as the members' passes."""
+        seen: dict[str, np.ndarray] = {}
+
+        def describe(inputs: list[str]) -> np.ndarray:
+            new = [item for item in dict.fromkeys(inputs) if item not in seen]
+            seen.update(zip(new, self(new), strict=True))
+            return np.stack([seen[item] for item in inputs]) if inputs else self(inputs)
+        return describe
 
     def standardise(self, raw: np.ndarray) -> np.ndarray:
         """Raw feature rows on the training scale: signed log, standardised, clipped; NaN becomes the mean."""

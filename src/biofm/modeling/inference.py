@@ -6,6 +6,8 @@ it later predicts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from transformers import PreTrainedTokenizerBase
 
@@ -15,7 +17,6 @@ from biofm.data.records import Records
 from biofm.data.tasks import Task
 from biofm.modalities import InvalidInput, Modality
 from biofm.modeling.encoding import predict_logits
-from biofm.modeling.features import ExtraFeatures
 
 
 def tokenizer_texts(modality: Modality, spec: str | None, records: Records) -> list[str]:
@@ -30,13 +31,15 @@ def tokenizer_texts(modality: Modality, spec: str | None, records: Records) -> l
 
 
 def predict_outputs(model, tokenizer: PreTrainedTokenizerBase, task: Task, modality: Modality, cfg: RunConfig,
-                    inputs: list[str], bf16: bool, features: ExtraFeatures | None = None) -> np.ndarray:
+                    inputs: list[str], bf16: bool,
+                    features: Callable[[list[str]], np.ndarray] | None = None) -> np.ndarray:
     """Probabilities or values per input.
 
     Each input is expanded into its views (with ``data.tta``) and, when ``data.window`` is set, its
     windows; the pieces are predicted in one batched pass and their decoded outputs averaged (or
     max-pooled, ``data.window_aggregate``) back to one row per input.  ``features``: the run's extra
-    features, as in training: of the input for each of its views, of each window for a window.
+    features (``ExtraFeatures`` or its ``remembering()``), as in training: of the input for each of its
+    views, of each window for a window.
     """
     data = cfg.data
     pieces, raw, owner = [], [], []

@@ -59,8 +59,9 @@ class LoadedRun:
     def outputs_with_members(self, inputs: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """An ensemble's outputs (the members' mean, as ``outputs`` gives it) and the standard deviation of the
         members' own outputs: where they disagree, the prediction is unsure."""
+        features = self.features.remembering() if self.features is not None else None  # described once
         draws = np.stack([predict_outputs(member, self.tokenizer, self.task, self.modality, self.config, inputs,
-                                          bf16=use_bf16(self.config.train.precision), features=self.features)
+                                          bf16=use_bf16(self.config.train.precision), features=features)
                           for member in members(self.model)])
         mean = draws.mean(axis=0)
         if self.calibration and self.calibration.get("temperature"):

@@ -82,14 +82,15 @@ class Predictor(nn.Module):
     """Encoder → pooled vector (+ ``n_extra`` whole-input features) → 2-layer head → one output per class / task."""
 
     def __init__(self, encoder: PreTrainedModel, n_outputs: int, mode: str, pooling: str, dropout: float,
-                 n_extra: int = 0):
+                 n_extra: int = 0, head_width: int | None = None):
         super().__init__()
         if pooling not in POOLINGS:
             raise ConfigError(f"model.pooling: expected one of {POOLINGS}, got {pooling!r}")
         self.encoder, self.mode, self.pooling, self.n_extra = encoder, mode, pooling, n_extra
         width = encoder.config.hidden_size
-        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(width + n_extra, width), nn.GELU(),
-                                  nn.Dropout(dropout), nn.Linear(width, n_outputs))
+        hidden = head_width or width
+        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(width + n_extra, hidden), nn.GELU(),
+                                  nn.Dropout(dropout), nn.Linear(hidden, n_outputs))
 
     def forward(self, input_ids, attention_mask, extra=None, labels=None, **_unused) -> dict[str, torch.Tensor]:
         logits = self.head(self.head_input(input_ids, attention_mask, extra))  # (batch, n_outputs)
@@ -135,6 +136,6 @@ def build_predictor(cfg: ModelConfig, tokenizer, n_outputs: int, mode: str, n_ex
         encoder = pretrained_encoder(cfg.pretrained, cfg.trust_remote_code, cfg.allow_pickle)
     else:
         encoder = preset_encoder(cfg.preset, len(tokenizer), tokenizer.pad_token_id, cfg.dropout)
-    return Predictor(encoder, n_outputs, mode, cfg.pooling, cfg.dropout, n_extra)
+    return Predictor(encoder, n_outputs, mode, cfg.pooling, cfg.dropout, n_extra, cfg.head_width)
 
 

@@ -115,12 +115,13 @@ class MoleculeModality:
 
     def starter(self, task_kind: str) -> dict:
         """``smiles-mini`` with the RDKit descriptor head, as validation chose on B3DB (classification: its
-        learning rate, randomised-SMILES augmentation, averaging several at prediction) and on Huuskonen
-        solubility (regression)."""
+        learning rates, a 512-wide head, randomised-SMILES augmentation, averaging several at prediction) and
+        on Huuskonen solubility (regression)."""
         model = {"pretrained": shipped_model("smiles-mini"), "max_length": 256, "extra_features": ["rdkit2d"]}
         if task_kind == "classification":
-            return {"data": {"augment": True, "tta": True}, "model": model,
-                    "train": {"epochs": 12, "batch_size": 32, "learning_rate": 2e-4, "patience": 4}}
+            return {"data": {"augment": True, "tta": True}, "model": {**model, "head_width": 512},
+                    "train": {"epochs": 12, "batch_size": 32, "learning_rate": 2e-4, "head_learning_rate": 1e-3,
+                              "patience": 4}}
         return {"model": model, "train": {"epochs": 60, "batch_size": 32, "learning_rate": 5e-4, "patience": 10}}
 
     def record_unit(self, path: Path) -> str:
