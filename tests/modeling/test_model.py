@@ -47,5 +47,5 @@ def test_a_wider_head_is_rebuilt_from_its_run_folder_and_an_edited_width_refused
     head.write_text(json.dumps({**json.loads(head.read_text()), "head_width": True}))
     with pytest.raises(RunFolderError, match="head_width True is not a layer width"):
         load_predictor(tmp_path)
-    with pytest.raises(ConfigError, match=r"model\.head_width: must be from 1"):
+    with pytest.raises(ConfigError, match=r"model\.head_width: must be at least 1"):
         ModelConfig(head_width=0)

@@ -23,7 +23,6 @@ SPLIT_NAMES = ("random", "stratified", "scaffold", "region", "group")
 ADAPTATIONS = ("full", "lora", "probe")
 TRACKERS = ("none", "tensorboard", "mlflow")
 FEDERATED_PARTITIONS = ("iid", "label", "group")
-MAX_HEAD_WIDTH = 16_384  # model.head_width's ceiling (a larger number in head.json is an edit, not a run)
 
 
 @dataclass
@@ -94,8 +93,7 @@ class ModelConfig:
     # the modality's whole-input features concatenated to the pooled embedding (molecules: rdkit2d, ecfp4)
     extra_features: list[str] = field(default_factory=list)
     head_width: int | None = None  # the head's hidden layer; None: the encoder's width
-    # run the Python files a checkpoint ships (auto_map: DNABERT-2, MoLFormer …); they are copied into the run
-    trust_remote_code: bool = False
+    trust_remote_code: bool = False  # run a checkpoint's own Python files (auto_map: DNABERT-2, MoLFormer …)
     allow_pickle: bool = False  # load pickle (.bin) weights when a checkpoint has no safetensors (pickle runs code)
 
     def __post_init__(self) -> None:
@@ -107,8 +105,8 @@ class ModelConfig:
             raise ConfigError(f"model.max_length: must be at least 8, got {self.max_length}")
         if not 0 <= self.dropout < 1:
             raise ConfigError(f"model.dropout: must be in [0, 1), got {self.dropout}")
-        if self.head_width is not None and not 1 <= self.head_width <= MAX_HEAD_WIDTH:
-            raise ConfigError(f"model.head_width: must be from 1 to {MAX_HEAD_WIDTH}, got {self.head_width}")
+        if self.head_width is not None and self.head_width < 1:
+            raise ConfigError(f"model.head_width: must be at least 1, got {self.head_width} (null: encoder's width)")
 
 
 @dataclass

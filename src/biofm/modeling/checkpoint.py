@@ -20,7 +20,7 @@ from safetensors.torch import load_file, save_file
 from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerBase
 
 from biofm.core import layout
-from biofm.core.config import MAX_HEAD_WIDTH, ModelConfig
+from biofm.core.config import ModelConfig
 from biofm.core.errors import ConfigError, RunFolderError, one_line
 from biofm.core.io import atomic_path
 from biofm.core.tables import package_path
@@ -32,6 +32,7 @@ from biofm.modeling.model import POOLINGS, Predictor
 
 CHECKPOINT_INFO = layout.CHECKPOINT_INFO
 MAX_MEMBERS = 32  # train.ensemble's ceiling (a larger number in head.json is an edit, not a run)
+MAX_HEAD_WIDTH = 65_536  # likewise for a head's hidden layer
 
 
 def save_predictor(model: Predictor, run_dir: Path, adaptation: str = "full", base: str | None = None) -> None:
