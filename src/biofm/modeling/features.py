@@ -88,7 +88,7 @@ class ExtraFeatures:
         seen: dict[str, np.ndarray] = {}
 
         def describe(inputs: list[str]) -> np.ndarray:
-            new = [item for item in dict.fromkeys(inputs) if item not in seen]
+            new = [item for item in inputs if item not in seen]  # a repeat among them is described once by self()
             seen.update(zip(new, self(new), strict=True))
             return np.stack([seen[item] for item in inputs]) if inputs else self(inputs)
         return describe
