@@ -115,16 +115,14 @@ def views_versus(case: str, out: Path, seeds: list[int]) -> dict:
     on one view: what test-time views are worth, free of training noise.  Validation decides; test is shown."""
     rows = []
     for seed in seeds:
-        run = load_run(out / f"{case}-seed{seed}")
+        runs = {views: load_run(out / f"{case}-seed{seed}", views=views) for views in (True, False)}
+        run = runs[True]
         splits = load_splits(run.config.data, run.modality)
         metric = read_json(run.run_dir / "metrics.json")["primary_metric"]
         found = {}
         for part in ("val", "test"):
             records = getattr(splits, part)
-            outputs = {}
-            for tta in (True, False):
-                run.config.data.tta = tta
-                outputs[tta] = run.outputs(records.inputs)
+            outputs = {views: each.outputs(records.inputs) for views, each in runs.items()}
             found[part] = paired_bootstrap(run.task, run.task.encode(records), outputs[True], outputs[False], metric)
         rows.append({"seed": seed, **found["test"], "val": {"views": found["val"]["model"],
                                                              "one_view": found["val"]["baseline"]}})
