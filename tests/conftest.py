@@ -147,8 +147,8 @@ def motif_run(motif_fasta, tmp_path_factory):
         "data": {"train": str(motif_fasta), "val": str(motif_fasta), "test": str(motif_fasta),
                  "label_columns": ["label"], "task": "classification", "augment": True, "tta": True,
                  "window": 40, "window_stride": 20},
-        "model": {"preset": "mini", "tokenizer": "kmer3", "max_length": 64, "dropout": 0.0},
-        "train": {"epochs": 40, "batch_size": 8, "learning_rate": 1e-3, "patience": 40, "warmup_ratio": 0.0,
+        "model": {"preset": "tiny", "tokenizer": "kmer3", "max_length": 64, "dropout": 0.0},
+        "train": {"epochs": 20, "batch_size": 8, "learning_rate": 3e-3, "patience": 20, "warmup_ratio": 0.0,
                   "threads": 2},
     })
     return train(cfg, tmp_path_factory.mktemp("runs") / "motif")

@@ -26,7 +26,7 @@ def test_overfits_32_molecules(tmp_path, thirty_two):
         thirty_two,
         data={"val": str(thirty_two), "test": str(thirty_two)},
         model={"preset": "mini", "dropout": 0.0, "max_length": 96},
-        train={"epochs": 40, "batch_size": 8, "learning_rate": 1e-3, "patience": 40, "warmup_ratio": 0.0},
+        train={"epochs": 15, "batch_size": 8, "learning_rate": 3e-3, "patience": 15, "warmup_ratio": 0.0},
     )
     result = train(cfg, tmp_path / "run")
     assert result.metrics["test"]["accuracy"] >= 0.9, result.metrics["test"]
@@ -42,7 +42,7 @@ def test_regression_overfits_with_missing_labels(tmp_path, data_dir):
         path,
         data={"val": str(path), "test": str(path), "label_columns": ["log_solubility", "copy"], "task": "regression"},
         model={"preset": "mini", "dropout": 0.0},
-        train={"epochs": 60, "batch_size": 8, "learning_rate": 1e-3, "patience": 60, "warmup_ratio": 0.0},
+        train={"epochs": 20, "batch_size": 8, "learning_rate": 3e-3, "patience": 20, "warmup_ratio": 0.0},
     )
     result = train(cfg, tmp_path / "run")
     spread = frame.log_solubility.std()
@@ -130,7 +130,7 @@ def test_multitask_classification_with_gaps_overfits(tmp_path, thirty_two):
         path,
         data={"val": str(path), "test": str(path), "label_columns": ["bbb_permeable", "second"]},
         model={"preset": "mini", "dropout": 0.0, "max_length": 96},
-        train={"epochs": 40, "batch_size": 8, "learning_rate": 1e-3, "patience": 40, "warmup_ratio": 0.0},
+        train={"epochs": 15, "batch_size": 8, "learning_rate": 3e-3, "patience": 15, "warmup_ratio": 0.0},
     )
     result = train(cfg, tmp_path / "run")
     assert result.metrics["test"]["roc_auc"] >= 0.9, result.metrics["test"]

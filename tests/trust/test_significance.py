@@ -1,6 +1,7 @@
 """The paired bootstrap: covers a known difference, is seeded, and says 'not distinguishable' for noise."""
 
 import numpy as np
+import pytest
 from sklearn.metrics import roc_auc_score
 
 from biofm.data.tasks import Task
@@ -44,3 +45,25 @@ def test_fast_accuracy_equals_the_full_metrics_for_many_classes():
     y = rng.integers(0, 12, (400, 1)).astype(float)  # as Task.encode gives them
     prob = rng.dirichlet(np.ones(12), 400)
     assert np.isclose(_score(task, y, prob, "accuracy"), compute_metrics(task, y, prob)[0]["accuracy"])
+
+
+@pytest.mark.parametrize("kind, columns, metric", [
+    ("classification", ["dx"], "mcc"), ("classification", ["a", "b", "c"], "roc_auc"),
+    ("regression", ["a", "b"], "rmse")])
+def test_every_fast_primary_metric_equals_the_full_metrics(kind, columns, metric):
+    """Three-class MCC, multi-task ROC-AUC and RMSE with gaps (one column wholly unlabelled, one one-class)."""
+    rng = np.random.default_rng(4)
+    if metric == "mcc":
+        task = Task(kind, columns, classes=["x", "y", "z"])
+        y = rng.integers(0, 3, (300, 1)).astype(float)
+        out = np.eye(3)[np.where(rng.random(300) < 0.6, y[:, 0].astype(int), rng.integers(0, 3, 300))] + 0.01
+        assert np.isclose(_score(task, y, out, "mcc"), compute_metrics(task, y, out)[0]["mcc"])
+        assert _score(task, np.zeros((5, 1)), np.tile([1.0, 0, 0], (5, 1)), "mcc") == 0.0  # undefined: 0
+        return
+    task = Task(kind, columns, mean=[1.0, -2.0], std=[2.0, 0.5]) if kind == "regression" else Task(kind, columns)
+    y = rng.integers(0, 2, (300, len(columns))).astype(float)
+    y[rng.random(y.shape) < 0.3] = np.nan
+    y[:, -1] = np.nan if kind == "regression" else 1.0
+    out = rng.random(y.shape)
+    expected = compute_metrics(task, y, out)[0][metric]
+    assert np.isclose(_score(task, y, out, metric), expected)

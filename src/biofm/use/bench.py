@@ -3,15 +3,18 @@
 Every figure is measured in this invocation on this machine: the matmul peak (fp32 and bf16), our
 trainer against a plain HuggingFace ``Trainer`` with default fp32 settings on the same model, data
 and batch size, and a finished run's inference in PyTorch fp32/bf16 and ONNX fp32/int8.  Each
-measurement runs in a fresh child process, so its peak memory is its own.
+measurement runs in a fresh child process, so its peak memory is its own.  The children are forked from
+one server process that has imported torch and transformers once (``multiprocessing``'s forkserver):
+importing them costs ~10 s a process here, more than most measurements take.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+import contextlib
+import io
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -53,13 +56,29 @@ def bench(run_dir: str | Path, out: str | Path, steps: int = 40, preset: str = "
     return result
 
 
+PRELOADED = ["biofm.use.bench", "transformers.trainer", "biofm.modeling.loaded_run", "biofm.modeling.engines",
+             "biofm.data.splits", "onnxruntime"]
+
+
 def _child(kind: str, *args) -> dict:
-    """Run one measurement in a fresh process; it prints one JSON line."""
-    command = [sys.executable, "-m", "biofm.use.bench", kind, *map(str, args)]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise BiofmError(f"bench step {kind} {args} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    """Run one measurement in a fresh process forked from the preloaded server (see the module docstring)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOADED)
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
+        try:
+            return pool.submit(_measure, kind, *args).result()
+        except Exception as exc:  # a measurement raises whatever its library raised
+            raise BiofmError(f"bench step {kind} {args} failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _measure(kind: str, *args) -> dict:
+    """One measurement, its libraries' chatter (the Trainer prints its own summary) kept off the bench's console."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        if kind == "peak":
+            return measure_peak()
+        if kind == "train":
+            return measure_training(Path(args[0]), *args[1:])
+        return measure_inference(Path(args[0]), *args[1:])
 
 
 def _peak_mb() -> float:
@@ -194,18 +213,3 @@ def measure_inference(run_dir: Path, engine: str, latency_items: int) -> dict:
             "latency_ms_p99": round(float(np.percentile(latencies, 99)), 3),
             "batch64_items_per_second": round(throughput, 1), "val_metric_name": primary,
             "val_metric": round(float(metric), 5), "peak_memory_mb": _peak_mb()}
-
-
-def _main(argv: list[str]) -> None:
-    kind, *args = argv
-    if kind == "peak":
-        out = measure_peak()
-    elif kind == "train":
-        out = measure_training(Path(args[0]), args[1], int(args[2]), args[3], int(args[4]))
-    else:
-        out = measure_inference(Path(args[0]), args[1], int(args[2]))
-    print(json.dumps(out))
-
-
-if __name__ == "__main__":
-    _main(sys.argv[1:])
