@@ -43,6 +43,7 @@ front-door: venv
 		--output $(FRONT)/compare.csv --output $(FRONT)/compare.html
 
 test: venv browser
+	$(PY) -m compileall -q src >/dev/null  # byte-code once: the tests start ~30 Python processes
 	$(OFFLINE) $(PY) -m pytest -q
 
 # Headless Chromium for the web-page test (Debian packages; needs root, skipped with a notice otherwise).

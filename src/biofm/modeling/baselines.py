@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-import skops.io as sio
 from sklearn.base import clone
 
 from biofm.core import layout
@@ -92,6 +91,8 @@ def _fit_and_score(estimator, task: Task, splits: Splits) -> tuple[dict, np.ndar
 
 def save_baseline(run_dir: Path, yardstick: Yardstick) -> None:
     """The chosen baseline in the run folder as skops (no pickle), so it travels with the run."""
+    import skops.io as sio  # here, not at the top: importing it costs every biofm process ~4 s of CPU
+
     with atomic_path(Path(run_dir) / layout.BASELINE) as tmp:  # compressed: a 500-tree forest is 74 → 12 MB
         sio.dump({"key": yardstick.summary["key"], "name": yardstick.summary["name"], "models": yardstick.fitted},
                  tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
@@ -106,6 +107,8 @@ def load_baseline(run_dir: Path, modality: Modality, task: Task) -> tuple[str, l
     path = Path(run_dir) / layout.BASELINE
     if not path.is_file():
         return None
+    import skops.io as sio
+
     allowed = {f"{f.__module__}.{f.__name__}" for _, pipeline in modality.baselines(task.kind, 0).values()
                for f in _functions(pipeline)}
     try:
