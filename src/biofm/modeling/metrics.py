@@ -35,10 +35,10 @@ def compute_metrics(task: Task, targets: np.ndarray, outputs: np.ndarray) -> tup
     if task.mode == "multiclass":
         metrics = _classification(targets.astype(int), outputs, len(task.classes), notes, "")
     elif task.mode == "multilabel":
-        metrics = _mean_over_tasks(task, targets, outputs, notes, _binary_column)
+        metrics = mean_over_tasks(task, targets, outputs, notes, _binary_column)
     else:
         real = targets * np.asarray(task.std) + np.asarray(task.mean)  # back to the user's units
-        metrics = _mean_over_tasks(task, real, outputs, notes, _regression_column)
+        metrics = mean_over_tasks(task, real, outputs, notes, _regression_column)
     return metrics, notes
 
 
@@ -85,7 +85,7 @@ def _regression_column(y: np.ndarray, pred: np.ndarray, notes: list[str], name: 
     })
 
 
-def _mean_over_tasks(task: Task, y: np.ndarray, out: np.ndarray, notes: list[str], column_metrics) -> dict:
+def mean_over_tasks(task: Task, y: np.ndarray, out: np.ndarray, notes: list[str], column_metrics) -> dict:
     """Per-column metrics on labelled rows only, then the mean of each metric over columns."""
     per_column = {}
     for j, name in enumerate(task.columns):
