@@ -4,21 +4,49 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 BIOFM  := $(VENV)/bin/biofm
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
+TOOLS  := .venv-tools
+LATEST := .venv-latest
+TORCH  := 2.13.0
+PIP_VERSION := 26.3
+UV_VERSION  := 0.11.33
 # Nothing downloads at run time: every model and dataset is local.
 OFFLINE := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1
 # Pretraining corpora built from packages (defined before any rule names them as prerequisites).
 DNA_CORPUS  := corpora/human_chrX.fa.gz
 TEXT_CORPUS := corpora/hpo_terms.csv.gz
 
-.PHONY: venv demo test bench lint clean browser pretrain peers front-door dna-corpus text-corpus
+.PHONY: venv lock test-latest test-slow test-full demo test bench lint clean browser pretrain peers front-door dna-corpus text-corpus
 
-$(STAMP): pyproject.toml Makefile
+# Every package but biofm itself comes from the committed lock (exact versions, hashes checked), so a fresh
+# clone installs today what CI passed with; pyproject.toml keeps the ranges biofm supports. `make lock` refreshes it.
+$(STAMP): pyproject.toml $(LOCK) Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q pip==$(PIP_VERSION)
 	# CPU build of torch first (on disk here); any other spec pulls a multi-GB CUDA build.
-	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e ".[dev]"
+	$(PY) -m pip install -q torch==$(TORCH)
+	$(PY) -m pip install -q --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install -q --no-deps -e .
+	$(PY) -m pip check
 	touch $(STAMP)
+
+# Re-resolve the lock from pyproject.toml's ranges (newest releases that fit, Python 3.11, Linux x86-64, torch's
+# CPU build from this disk), with hashes. Run it deliberately: after `make test-latest` passes (README).
+lock:
+	test -x $(TOOLS)/bin/uv || { $(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install -q uv==$(UV_VERSION); }
+	printf 'torch==$(TORCH)+cpu\n' > $(TOOLS)/torch-cpu.txt
+	$(TOOLS)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		--find-links /opt/wheels --constraint $(TOOLS)/torch-cpu.txt --custom-compile-command "make lock" \
+		--quiet -o $(LOCK)
+
+# The fast suite against the newest releases pyproject.toml admits, in its own fresh venv: what the next
+# `make lock` would bring, found before a user finds it.
+test-latest:
+	rm -rf $(LATEST) && $(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/pip install -q torch==$(TORCH)
+	$(LATEST)/bin/pip install -q -e ".[dev]"
+	$(LATEST)/bin/pip freeze --exclude-editable > $(LATEST)/resolved.txt
+	$(OFFLINE) $(LATEST)/bin/python -m pytest $(PYTEST_FAST)
 
 venv: $(STAMP)
 
@@ -42,9 +70,18 @@ front-door: venv
 	$(OFFLINE) $(BIOFM) compare $(FRONT)/active $(FRONT)/pic50 $(FRONT)/ctcf $(FRONT)/sentiment \
 		--output $(FRONT)/compare.csv --output $(FRONT)/compare.html
 
+# Two pytest-xdist workers, one per core (each test's torch uses one thread there); the slow end-to-end cases
+# (marked `slow`: SIGKILL resume of a fine-tuning, killed federation, 2,000-request load, torchrun, five of the
+# eight checkpoint families' full round) run in `make test-full`, which CI runs too.
+PYTEST_FAST := -q -n 2 -m "not slow"
 test: venv browser
 	$(PY) -m compileall -q src >/dev/null  # byte-code once: the tests start ~30 Python processes
-	$(OFFLINE) $(PY) -m pytest -q
+	$(OFFLINE) $(PY) -m pytest $(PYTEST_FAST)
+
+test-slow: venv browser
+	$(OFFLINE) $(PY) -m pytest -q -n 2 -m slow
+
+test-full: test test-slow
 
 # Headless Chromium for the web-page test (Debian packages; needs root, skipped with a notice otherwise).
 browser:

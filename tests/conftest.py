@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+os.environ.pop("COLUMNS", None)  # pytest-xdist workers start with COLUMNS=80, which Rich would keep for good
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach for the network
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -24,6 +25,8 @@ from biofm.modalities import InvalidInput, get_modality
 from biofm.training.train import train
 
 DATA = Path(__file__).parent / "data"
+# `make test` runs two pytest-xdist workers on the two cores: one torch thread each, or they oversubscribe
+THREADS = 1 if os.environ.get("PYTEST_XDIST_WORKER") else 2
 
 
 def tiny_config(train_file: Path | str = DATA / "bbb_small.csv", **sections) -> RunConfig:
@@ -32,7 +35,7 @@ def tiny_config(train_file: Path | str = DATA / "bbb_small.csv", **sections) -> 
         "modality": "molecule",
         "data": {"train": str(train_file), "label_columns": ["bbb_permeable"], "task": "classification"},
         "model": {"preset": "tiny", "max_length": 96},
-        "train": {"epochs": 2, "batch_size": 16, "learning_rate": 1e-3, "patience": 2, "threads": 2},
+        "train": {"epochs": 2, "batch_size": 16, "learning_rate": 1e-3, "patience": 2, "threads": THREADS},
         "baseline": False,
         "explain_examples": 0,
     }
@@ -42,6 +45,15 @@ def tiny_config(train_file: Path | str = DATA / "bbb_small.csv", **sections) -> 
         else:
             raw[section] = values
     return RunConfig.from_dict(raw)
+
+
+def training_loss_ratio(run_dir: Path) -> float:
+    """Last epoch's training loss over the first's, from the run's ``history.json``: a learned-quality check
+    that does not hinge on one item's verdict (an overfit run goes to ~0.001-0.1, a broken one stays near 1)."""
+    import json
+
+    losses = [entry["loss"] for entry in json.loads((run_dir / "history.json").read_text()) if "loss" in entry]
+    return losses[-1] / losses[0]
 
 
 def b3db_smiles(n: int, seed: int | None = None) -> list[str]:
@@ -149,6 +161,6 @@ def motif_run(motif_fasta, tmp_path_factory):
                  "window": 40, "window_stride": 20},
         "model": {"preset": "tiny", "tokenizer": "kmer3", "max_length": 64, "dropout": 0.0},
         "train": {"epochs": 20, "batch_size": 8, "learning_rate": 3e-3, "patience": 20, "warmup_ratio": 0.0,
-                  "threads": 2},
+                  "threads": THREADS},
     })
     return train(cfg, tmp_path_factory.mktemp("runs") / "motif")

@@ -52,3 +52,14 @@ def test_single_class_test_set_gives_none_with_a_note():
     metrics, notes = compute_metrics(task, np.array([1, 1, 1]), np.array([[0.2, 0.8]] * 3))
     assert metrics["roc_auc"] is None and metrics["accuracy"] == 1.0
     assert "only one class" in notes[0]
+
+
+@pytest.mark.parametrize(("task", "summary"), [
+    (Task("classification", ["bbb"], classes=["0", "1"]), "binary classification"),
+    (Task("classification", ["site"], classes=["a", "d", "n"]), "3-class classification"),
+    (Task("classification", ["a", "b"]), "multi-label classification (2 columns)"),
+    (Task("regression", ["y"]), "regression"),
+    (Task("regression", ["y", "z"]), "regression (2 targets)"),
+])
+def test_summary_calls_a_task_what_it_is(task, summary):
+    assert task.summary == summary

@@ -79,6 +79,7 @@ def test_a_federation_over_loopback_ends_in_an_ordinary_run_folder(tmp_path):
 
 
 
+@pytest.mark.slow  # ~35 s; `make test` keeps the loopback federation above, `make test-full` this
 def test_a_killed_federation_resumes_after_its_last_finished_round(tmp_path):
     """The whole simulation (server, sites, coordinator) is killed after round 1; --resume finishes it, and the
     LoRA adapters it federated are the run's."""

@@ -41,6 +41,7 @@ from biofm.training.train import train
 from biofm.trust.explain import explain
 from biofm.use.export import export
 from biofm.use.predict import predict
+from conftest import THREADS
 
 SIZE = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64,
             max_position_embeddings=160)
@@ -206,14 +207,18 @@ def run_config(family: str, sources: dict, checkpoint: str, **model) -> RunConfi
         "data": {"train": path, "input_column": column, "label_columns": [label], "task": "classification",
                  "split": "random"},
         "model": {"pretrained": checkpoint, "max_length": 96, **model},
-        "train": {"epochs": 1, "batch_size": 16, "threads": 2}, "baseline": False, "explain_examples": 0})
+        "train": {"epochs": 1, "batch_size": 16, "threads": THREADS}, "baseline": False, "explain_examples": 0})
 
 
 def test_the_listed_families_are_the_ones_tested_here():
     assert set(VERIFIED_FAMILIES) == {*FAMILIES, "custom-code"}
 
 
-@pytest.mark.parametrize("family", sorted(FAMILIES))
+ONE_PER_MODALITY = {"roberta", "esm", "bert"}  # `make test`; the other families' full round runs in `make test-full`
+
+
+@pytest.mark.parametrize("family", [f if f in ONE_PER_MODALITY else pytest.param(f, marks=pytest.mark.slow)
+                                    for f in sorted(FAMILIES)])
 def test_a_family_trains_predicts_explains_exports_and_serves(family, sources, checkpoints, tmp_path):
     run = train(run_config(family, sources, checkpoints[family]), tmp_path / "run").run_dir
     saved = yaml.safe_load((run / "config.yaml").read_text())

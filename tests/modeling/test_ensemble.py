@@ -19,10 +19,10 @@ from biofm.serve import create_app
 from biofm.training.train import train
 from biofm.use.export import export
 from biofm.use.predict import predict
-from conftest import DATA, tiny_config
+from conftest import DATA, THREADS, tiny_config
 
 MOLECULE = get_modality("molecule")
-TRAIN = {"epochs": 2, "batch_size": 16, "learning_rate": 1e-3, "patience": 2, "threads": 2, "precision": "fp32",
+TRAIN = {"epochs": 2, "batch_size": 16, "learning_rate": 1e-3, "patience": 2, "threads": THREADS, "precision": "fp32",
          "ensemble": 3}
 
 

@@ -19,7 +19,7 @@ from biofm.serve import create_app
 from biofm.training.train import train
 from biofm.use.export import export
 from biofm.use.predict import predict
-from conftest import DATA, tiny_config
+from conftest import DATA, THREADS, tiny_config
 
 MOLECULE = get_modality("molecule")
 
@@ -27,7 +27,7 @@ MOLECULE = get_modality("molecule")
 @pytest.fixture(scope="module")
 def descriptor_run(tmp_path_factory):
     cfg = tiny_config(model={"preset": "tiny", "max_length": 96, "extra_features": ["rdkit2d"]},
-                      train={"epochs": 2, "batch_size": 16, "learning_rate": 1e-3, "patience": 2, "threads": 2,
+                      train={"epochs": 2, "batch_size": 16, "learning_rate": 1e-3, "patience": 2, "threads": THREADS,
                              "precision": "fp32"},
                       data={"train": str(DATA / "bbb_small.csv"), "label_columns": ["bbb_permeable"],
                             "task": "classification", "augment": True})

@@ -12,9 +12,9 @@ from biofm.core.errors import ConfigError
 from biofm.data.splits import load_splits
 from biofm.modeling.loaded_run import load_run
 from biofm.training.train import train
-from conftest import tiny_config
+from conftest import THREADS, tiny_config
 
-TRAIN = {"epochs": 1, "batch_size": 16, "learning_rate": 1e-3, "patience": 2, "threads": 2,
+TRAIN = {"epochs": 1, "batch_size": 16, "learning_rate": 1e-3, "patience": 2, "threads": THREADS,
          "adapt_steps": 4, "adapt_objective": "mlm+mtr"}
 
 

@@ -5,9 +5,11 @@ import os
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 
+@pytest.mark.slow  # two torchrun processes, ~11 s
 def test_torchrun_two_processes_share_one_run(tmp_path, data_dir):
     config = tmp_path / "tiny.yaml"
     config.write_text(yaml.safe_dump({

@@ -9,7 +9,7 @@ from biofm.core.errors import ConfigError, DataError
 from biofm.modeling.loaded_run import load_run
 from biofm.training.train import train
 from biofm.use.predict import evaluate
-from conftest import tiny_config
+from conftest import tiny_config, training_loss_ratio
 
 
 @pytest.fixture(scope="module")
@@ -26,10 +26,13 @@ def test_overfits_32_molecules(tmp_path, thirty_two):
         thirty_two,
         data={"val": str(thirty_two), "test": str(thirty_two)},
         model={"preset": "mini", "dropout": 0.0, "max_length": 96},
-        train={"epochs": 15, "batch_size": 8, "learning_rate": 3e-3, "patience": 15, "warmup_ratio": 0.0},
+        train={"epochs": 30, "batch_size": 8, "learning_rate": 2e-3, "patience": 30, "warmup_ratio": 0.0},
     )
     result = train(cfg, tmp_path / "run")
-    assert result.metrics["test"]["accuracy"] >= 0.9, result.metrics["test"]
+    # seeds 0-4 here: accuracy 0.938-1.0 (chance 0.5), loss ratio 0.000-0.003; at 15 epochs, lr 3e-3 one seed
+    # stopped at 0.81 (ratio 0.57), and another machine's numerics gave 0.875 against the old 0.9 threshold
+    assert result.metrics["test"]["accuracy"] >= 0.8, result.metrics["test"]
+    assert training_loss_ratio(result.run_dir) < 0.05
 
 
 def test_regression_overfits_with_missing_labels(tmp_path, data_dir):
@@ -46,7 +49,7 @@ def test_regression_overfits_with_missing_labels(tmp_path, data_dir):
     )
     result = train(cfg, tmp_path / "run")
     spread = frame.log_solubility.std()
-    test = result.metrics["test"]
+    test = result.metrics["test"]  # seeds 0-4 at 15 epochs: R² 0.953-0.984, RMSE 0.15-0.24 of the spread
     assert test["r2"] > 0.8 and test["per_task"]["log_solubility"]["rmse"] < 0.5 * spread
     report = (result.run_dir / "report.html").read_text()
     assert 'alt="parity plot of log_solubility"' in report and 'alt="parity plot of copy"' in report
@@ -130,10 +133,12 @@ def test_multitask_classification_with_gaps_overfits(tmp_path, thirty_two):
         path,
         data={"val": str(path), "test": str(path), "label_columns": ["bbb_permeable", "second"]},
         model={"preset": "mini", "dropout": 0.0, "max_length": 96},
-        train={"epochs": 15, "batch_size": 8, "learning_rate": 3e-3, "patience": 15, "warmup_ratio": 0.0},
+        train={"epochs": 30, "batch_size": 8, "learning_rate": 2e-3, "patience": 30, "warmup_ratio": 0.0},
     )
     result = train(cfg, tmp_path / "run")
+    # seeds 0-4 here: ROC-AUC 0.990-1.0, loss ratio 0.002-0.112 (15 epochs at 3e-3: 0.955-1.0, up to 0.55)
     assert result.metrics["test"]["roc_auc"] >= 0.9, result.metrics["test"]
+    assert training_loss_ratio(result.run_dir) < 0.3
     assert set(result.metrics["test"]["per_task"]) == {"bbb_permeable", "second"}
     report = (result.run_dir / "report.html").read_text()
     assert 'alt="ROC and PR curves, bbb_permeable"' in report and 'alt="ROC and PR curves, second"' in report

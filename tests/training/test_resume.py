@@ -18,6 +18,7 @@ SETTINGS = dict(train={"epochs": 4, "batch_size": 8, "learning_rate": 1e-3, "pat
                 model={"preset": "mini", "max_length": 96}, data={"augment": True})
 
 
+@pytest.mark.slow  # ~20 s; `make test` keeps pretraining's SIGKILL-resume test (tests/training/test_pretrain.py)
 def test_sigkill_then_resume_matches_uninterrupted(tmp_path):
     cfg = tiny_config(**SETTINGS)
     config_file = tmp_path / "c.yaml"

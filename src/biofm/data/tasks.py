@@ -38,6 +38,18 @@ class Task:
         return "multiclass" if len(self.columns) == 1 else "multilabel"
 
     @property
+    def summary(self) -> str:
+        """What a person would call this task ("binary classification", "3-class classification",
+        "multi-label (12 columns)", "regression"); ``mode`` is the head's shape, which is softmax for two
+        classes too, so it reads "multiclass" for a yes/no task."""
+        if self.mode == "regression":
+            return "regression" if len(self.columns) == 1 else f"regression ({len(self.columns)} targets)"
+        if self.mode == "multilabel":
+            return f"multi-label classification ({len(self.columns)} columns)"
+        k = len(self.classes or [])
+        return "binary classification" if k == 2 else f"{k}-class classification"
+
+    @property
     def n_outputs(self) -> int:
         return len(self.classes) if self.mode == "multiclass" else len(self.columns)
 

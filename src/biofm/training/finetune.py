@@ -168,7 +168,7 @@ def _run(cfg: RunConfig, run_dir: Path, checkpoint: Path | None, callbacks: list
     s = setup(cfg)
     fit_start = time.perf_counter()
     if distributed.is_main():
-        console.print(f"[bold]biofm[/] {cfg.modality} · {s.task.mode} · train {len(s.splits.train)} / val "
+        console.print(f"[bold]biofm[/] {cfg.modality} · {s.task.summary} · train {len(s.splits.train)} / val "
                       f"{len(s.splits.val)} / test {len(s.splits.test)} · {_param_count(s.model)} parameters "
                       f"({cfg.model.adaptation}, {trainable_fraction(s.model):.1%} trained) · "
                       f"{'bf16' if use_bf16(cfg.train.precision) else 'fp32'}"
