@@ -1,5 +1,6 @@
 """300 (`make test`) or 2,000 (`make test-full`) valid requests from 32 concurrent clients on loopback,
-hostile clients mixed in: no valid request fails, every hostile one is refused with the right status, and the server's memory stays flat."""
+hostile clients mixed in: no valid request fails, every hostile one is refused with the right status, and the
+server's memory stays flat."""
 
 import sys
 from pathlib import Path
