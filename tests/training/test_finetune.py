@@ -29,10 +29,13 @@ def test_overfits_32_molecules(tmp_path, thirty_two):
         train={"epochs": 30, "batch_size": 8, "learning_rate": 2e-3, "patience": 30, "warmup_ratio": 0.0},
     )
     result = train(cfg, tmp_path / "run")
-    # seeds 0-4 here: accuracy 0.938-1.0 (chance 0.5), loss ratio 0.000-0.003; at 15 epochs, lr 3e-3 one seed
-    # stopped at 0.81 (ratio 0.57), and another machine's numerics gave 0.875 against the old 0.9 threshold
-    assert result.metrics["test"]["accuracy"] >= 0.8, result.metrics["test"]
-    assert training_loss_ratio(result.run_dir) < 0.05
+    # The kept epoch is the best by the primary metric, ROC-AUC, so accuracy is not what it maximises: the old
+    # `accuracy >= 0.9` (15 epochs at 3e-3) failed at 0.875 on another machine and at 0.81 here at seed 3.
+    # Seeds 0-4 here, one torch thread (xdist) / two: ROC-AUC 1.0 every time; accuracy 0.844-1.0 / 0.938-1.0;
+    # last epoch's training loss 0.001-0.136 / 0.000-0.003 of the first's (a model that learns nothing: ~0.8)
+    metrics = result.metrics["test"]
+    assert metrics["roc_auc"] >= 0.95 and metrics["accuracy"] >= 0.75, metrics
+    assert training_loss_ratio(result.run_dir) < 0.3
 
 
 def test_regression_overfits_with_missing_labels(tmp_path, data_dir):
@@ -136,9 +139,9 @@ def test_multitask_classification_with_gaps_overfits(tmp_path, thirty_two):
         train={"epochs": 30, "batch_size": 8, "learning_rate": 2e-3, "patience": 30, "warmup_ratio": 0.0},
     )
     result = train(cfg, tmp_path / "run")
-    # seeds 0-4 here: ROC-AUC 0.990-1.0, loss ratio 0.002-0.112 (15 epochs at 3e-3: 0.955-1.0, up to 0.55)
+    # seeds 0-4 here, one torch thread / two: ROC-AUC 0.951-1.0 / 0.984-1.0, loss ratio 0.001-0.274 / 0.002-0.112
     assert result.metrics["test"]["roc_auc"] >= 0.9, result.metrics["test"]
-    assert training_loss_ratio(result.run_dir) < 0.3
+    assert training_loss_ratio(result.run_dir) < 0.5
     assert set(result.metrics["test"]["per_task"]) == {"bbb_permeable", "second"}
     report = (result.run_dir / "report.html").read_text()
     assert 'alt="ROC and PR curves, bbb_permeable"' in report and 'alt="ROC and PR curves, second"' in report
