@@ -41,7 +41,7 @@ lock:
 
 # The fast suite against the newest releases pyproject.toml admits, in its own fresh venv: what the next
 # `make lock` would bring, found before a user finds it.
-test-latest:
+test-latest: browser
 	rm -rf $(LATEST) && $(PYTHON) -m venv $(LATEST)
 	$(LATEST)/bin/pip install -q torch==$(TORCH)
 	$(LATEST)/bin/pip install -q -e ".[dev]"
@@ -96,6 +96,9 @@ peers:
 
 bench: venv peers $(DNA_CORPUS) $(TEXT_CORPUS)
 	$(PY) -m pip install -q --no-deps molsets  # the pretraining corpus (MTR ablation, memory/throughput check)
+	$(PY) -m pip install -q --no-deps moleculeace==3.0.0  # the 30 MoleculeACE sets (data files only)
+	# MoleculeACE, classical side: SVM-Tanimoto (C on validation), RF on ECFP4, RF on RDKit 2D, the chosen one
+	$(OFFLINE) $(PY) benchmarks/moleculeace.py --out runs/bench/moleculeace --seeds 0 1 2
 	# the default configs (descriptor head) beside every classical candidate, the one validation chose and
 	# Chemprop (solubility; add b3db-seeded to --peers for B3DB, about 7 min a seed), 3 seeds; then ablations
 	test -f runs/bench/checkpoints/smiles-mini-mtr400/state.json || $(OFFLINE) $(BIOFM) pretrain \
