@@ -40,7 +40,7 @@ class Task:
     @property
     def summary(self) -> str:
         """What a person would call this task ("binary classification", "3-class classification",
-        "multi-label (12 columns)", "regression"); ``mode`` is the head's shape, which is softmax for two
+        "multi-label classification (12 columns)", "regression"); ``mode`` is the head's shape, which is softmax for two
         classes too, so it reads "multiclass" for a yes/no task."""
         if self.mode == "regression":
             return "regression" if len(self.columns) == 1 else f"regression ({len(self.columns)} targets)"
