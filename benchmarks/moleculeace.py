@@ -24,15 +24,10 @@ from biofm.core.io import atomic_path
 from biofm.data.moleculeace import carve_validation, read_set, set_names
 from biofm.modalities import get_modality
 from biofm.modalities.molecule.modality import ecfp4
+from biofm.modeling.domain import tanimoto
 
+MOLECULE = get_modality("molecule")
 SVM_C = (0.1, 1.0, 10.0, 100.0)
-
-
-def tanimoto(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Tanimoto similarity between every row of two bit matrices: |a∧b| / (|a| + |b| − |a∧b|)."""
-    a, b = a.astype(np.float32), b.astype(np.float32)
-    shared = a @ b.T
-    return shared / np.maximum(a.sum(1)[:, None] + b.sum(1)[None, :] - shared, 1.0)
 
 
 def rmse(truth: np.ndarray, predicted: np.ndarray) -> float:
@@ -41,7 +36,7 @@ def rmse(truth: np.ndarray, predicted: np.ndarray) -> float:
 
 def svm_candidate(parts: dict[str, pd.DataFrame]) -> dict:
     """The SVM at each C, fitted on train; the C with the best validation RMSE is kept."""
-    bits = {name: ecfp4(part.smiles.tolist()) for name, part in parts.items()}
+    bits = {name: ecfp4(part.smiles.tolist()).astype(np.float32) for name, part in parts.items()}
     kernel_train = tanimoto(bits["train"], bits["train"])
     best = None
     for c in SVM_C:
@@ -56,7 +51,7 @@ def svm_candidate(parts: dict[str, pd.DataFrame]) -> dict:
 def forest_candidates(parts: dict[str, pd.DataFrame], seed: int) -> dict[str, dict]:
     """biofm's own forest candidates (the ones every molecular run fits), on raw y."""
     out = {}
-    for key, (_, pipeline) in get_modality("molecule").baselines("regression", seed).items():
+    for key, (_, pipeline) in MOLECULE.baselines("regression", seed).items():
         if key == "ecfp4_rdkit2d_rf":
             continue  # the combined forest: ties the descriptor forest on our sets, and doubles the cost
         pipeline.fit(parts["train"].smiles.tolist(), parts["train"].y)
@@ -67,7 +62,7 @@ def forest_candidates(parts: dict[str, pd.DataFrame], seed: int) -> dict[str, di
 
 def one_set(name: str, seed: int) -> dict:
     frame = read_set(name)
-    frame["smiles"] = [get_modality("molecule").normalise(s) for s in frame.smiles]
+    frame["smiles"] = [MOLECULE.normalise(s) for s in frame.smiles]
     part = carve_validation(frame, 0.1, seed)
     parts = {p: frame[part == p].reset_index(drop=True) for p in ("train", "val", "test")}
     start = time.perf_counter()

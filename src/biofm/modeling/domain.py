@@ -60,10 +60,17 @@ class DomainIndex:
         best = np.zeros(len(items), dtype=np.float32)
         for start in range(0, len(self.train), 4096):  # bounded memory for large training sets
             block, counts = self.train[start : start + 4096], self.train_counts[start : start + 4096]
-            common = query @ block.T
-            union = query.sum(1, keepdims=True) + counts - common
-            best = np.maximum(best, (common / np.maximum(union, 1.0)).max(axis=1))
+            best = np.maximum(best, tanimoto(query, block, counts).max(axis=1))
         return DomainCheck(best, self.threshold if self.threshold is not None else modality.out_of_domain_below)
+
+
+
+def tanimoto(a: np.ndarray, b: np.ndarray, b_counts: np.ndarray | None = None) -> np.ndarray:
+    """Tanimoto similarity |a∧b| / |a∨b| of every row of ``a`` to every row of ``b`` (0/1 float32 matrices);
+    ``b_counts`` are ``b``'s row sums where the caller keeps them, as the index does."""
+    common = a @ b.T  # (len(a), len(b))
+    union = a.sum(1, keepdims=True) + (b.sum(1) if b_counts is None else b_counts) - common
+    return common / np.maximum(union, 1.0)
 
 
 def load_domain(run_dir: Path) -> DomainIndex | None:
