@@ -16,7 +16,7 @@ OFFLINE := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1
 DNA_CORPUS  := corpora/human_chrX.fa.gz
 TEXT_CORPUS := corpora/hpo_terms.csv.gz
 
-.PHONY: venv lock test-latest test-slow test-full demo test bench lint clean browser pretrain peers front-door dna-corpus text-corpus
+.PHONY: venv lock test-latest test-slow test-full demo test bench lint clean browser pretrain benchmark-corpus peers front-door dna-corpus text-corpus
 
 # Every package but biofm itself comes from the committed lock (exact versions, hashes checked), so a fresh
 # clone installs today what CI passed with; pyproject.toml keeps the ranges biofm supports. `make lock` refreshes it.
@@ -244,6 +244,13 @@ pretrain: venv $(DNA_CORPUS)
 	$(OFFLINE) $(BIOFM) pretrain --config configs/pretrain_smiles.yaml --out models/smiles-mini --overwrite
 	$(OFFLINE) $(BIOFM) pretrain --config configs/pretrain_dna_human_k6.yaml --out models/dna-human-k6 --overwrite
 	$(OFFLINE) $(BIOFM) pretrain --config configs/pretrain_dna_human_nt.yaml --out models/dna-human-nt --overwrite
+
+# the benchmark-aware pretraining corpus (configs/pretrain_smiles_benchmarks.yaml): MoleculeACE's training
+# molecules to add, every benchmark test molecule to keep out
+benchmark-corpus: venv
+	$(PY) -m pip install -q --no-deps molsets moleculeace==3.0.0
+	$(PY) -c "from pathlib import Path; from biofm.data.moleculeace import write_pretraining_lists as w; \
+	  print(w(Path('runs/corpus')))"
 
 lint: venv
 	$(VENV)/bin/ruff check src tests benchmarks scripts

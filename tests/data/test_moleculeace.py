@@ -47,3 +47,34 @@ def test_a_missing_column_is_named(ace_file):
     pd.read_csv(ace_file).drop(columns="cliff_mol").to_csv(ace_file, index=False)
     with pytest.raises(DataError, match=r"missing column.*cliff_mol"):
         read_set(ace_file)
+
+
+def test_no_test_molecule_of_any_set_enters_a_pretraining_corpus(tmp_path):
+    from rdkit import Chem
+
+    from biofm.core.config import CorpusConfig
+    from biofm.data.corpus import Corpus
+    from biofm.data.moleculeace import write_pretraining_lists
+    from biofm.modalities import get_modality
+
+    smiles = b3db_smiles(90)
+    folder = tmp_path / "benchmark_data"
+    folder.mkdir()
+    shared = smiles[0]  # one compound, measured on two targets: train in the first set, test in the second
+    for name, train, test in (("CHEMBL1_Ki", [shared, *smiles[1:40]], smiles[40:50]),
+                              ("CHEMBL2_Ki", smiles[50:80], [shared, *smiles[80:89]])):
+        pd.DataFrame({"smiles": train + test, "y": 6.0, "cliff_mol": 0,
+                      "split": ["train"] * len(train) + ["test"] * len(test)}).to_csv(folder / f"{name}.csv", index=False)
+    lists = write_pretraining_lists(tmp_path / "lists", folder)
+    test_set = set(lists["test"].read_text().split())
+    assert shared in test_set and shared not in lists["unlabelled"].read_text().split()
+    # a large corpus that happens to hold test molecules, written in another atom order than the benchmark's
+    leaked = [Chem.MolToSmiles(Chem.MolFromSmiles(s), doRandom=True) for s in (*smiles[40:45], smiles[85])]
+    pd.DataFrame({"smiles": [*smiles[1:30], *leaked]}).to_csv(tmp_path / "zinc.csv", index=False)
+    cfg = CorpusConfig(files=[str(tmp_path / "zinc.csv"), str(lists["unlabelled"])], exclude=[str(lists["test"])],
+                       val_fraction=0.2)
+    corpus = Corpus(cfg, get_modality("molecule"))
+    seen = [*corpus.items("train"), *corpus.items("val")]
+    assert seen and not set(seen) & test_set
+    assert corpus.excluded["train"] + corpus.excluded["val"] == len(leaked)
+    assert len(seen) == 29 + len(lists["unlabelled"].read_text().split())

@@ -58,7 +58,8 @@ def test_the_candidate_best_on_validation_wins_even_when_test_says_otherwise():
 
 def test_molecules_offer_descriptor_and_fingerprint_forests_and_a_pin_is_checked(tmp_path):
     molecule = get_modality("molecule")
-    assert set(molecule.baselines("regression", 0)) == {"ecfp4_rf", "rdkit2d_rf", "ecfp4_rdkit2d_rf"}
+    assert set(molecule.baselines("regression", 0)) == {"ecfp4_rf", "rdkit2d_rf", "ecfp4_rdkit2d_rf", "ecfp4_svm"}
+    assert set(molecule.baselines("classification", 0)) == {"ecfp4_rf", "rdkit2d_rf", "ecfp4_rdkit2d_rf"}
     check_baseline_choice(molecule, "classification", "rdkit2d_rf")
     check_baseline_choice(molecule, "classification", True)
     with pytest.raises(ConfigError, match="'tfidf' is not a molecule baseline"):
@@ -126,3 +127,19 @@ def test_a_baseline_file_naming_foreign_code_is_refused(trained_run, tmp_path):
     run = load_run(trained_run)
     with pytest.raises(RunFolderError, match="holds types biofm does not trust"):
         load_baseline(run_dir, run.modality, run.task)
+
+
+def test_the_tanimoto_svm_saves_without_pickle_and_predicts_as_fitted(tmp_path):
+    from biofm.modeling.baselines import Yardstick, baseline_outputs, load_baseline, save_baseline
+
+    molecule = get_modality("molecule")
+    name, svm = molecule.baselines("regression", 0)["ecfp4_svm"]
+    smiles = ["CCO", "CCCO", "CCCCO", "c1ccccc1", "c1ccccc1O", "c1ccccc1N", "CC(=O)O", "CCN"]
+    svm.fit(smiles, np.arange(len(smiles), dtype=float))
+    task = Task("regression", ["y"], mean=[0.0], std=[1.0])
+    save_baseline(tmp_path, Yardstick({"key": "ecfp4_svm", "name": name}, np.zeros((0, 1)), [svm]))
+    loaded_name, models = load_baseline(tmp_path, molecule, task)
+    queries = ["CCCCCO", "c1ccccc1C"]
+    assert loaded_name == name and "Tanimoto" in name
+    np.testing.assert_array_equal(baseline_outputs(models, task, queries)[:, 0], svm.predict(queries))
+    assert baseline_outputs(models, task, ["CCCCCO"])[0, 0] < baseline_outputs(models, task, ["c1ccccc1C"])[0, 0]

@@ -243,6 +243,25 @@ def models() -> None:
                   "model.allow_pickle: true. Its own tokenizer reads the raw input.", highlight=False)
 
 
+@app.command("convert-checkpoint")
+@friendly
+def convert_checkpoint_command(
+    source: Annotated[Path, typer.Argument(help="A checkpoint folder with pickle weights (pytorch_model.bin).")],
+    out: Annotated[Path, typer.Argument(help="Folder to write: safetensors, config.json, tokenizer, conversion.json.")],
+    modality: Annotated[str, typer.Option(help="What the checkpoint reads (molecule, dna, text): cuts a vocab.txt.")],
+    overwrite: Annotated[bool, typer.Option(help="Replace OUT if it exists.")] = False,
+) -> None:
+    """Make a checkpoint from elsewhere (e.g. rxnfp's BERT) loadable without pickle: weights to safetensors,
+    model_type written down, a bare vocab.txt turned into the modality's tokenizer; checked to compute the same."""
+    from biofm.modeling.conversion import CONVERSION, convert_checkpoint
+
+    record = convert_checkpoint(source, out, modality, overwrite)
+    console.print(f"{record['model_type']} checkpoint ({'with' if record['masked_lm_head'] else 'without'} its "
+                  f"masked-LM head), tokenizer from {record['tokenizer']}; hidden states match the pickled copy "
+                  f"(max |Δ| {record['parity_max_abs_difference']:.1e}) → {shown_path(out)} "
+                  f"(see {CONVERSION}); use it as model.pretrained", highlight=False)
+
+
 @datasets_app.command("list")
 @friendly
 def datasets_list() -> None:

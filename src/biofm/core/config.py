@@ -266,9 +266,8 @@ class RunConfig(YamlConfig):
 class CorpusConfig:
     """Unlabelled data for masked-LM pretraining, streamed so it may be far larger than memory.
 
-    ``files``: CSV/TSV (one item per row, ``input_column``), plain text (one item per line) or
-    FASTA (records cut into ``window``-character pieces); gzip allowed.  ``pkg:NAME/path`` points
-    inside an installed Python package (e.g. ``pkg:moses/dataset/data/train.csv.gz``).
+    ``files`` (and ``exclude``): CSV/TSV (one item per row, ``input_column``), text (one item per line) or FASTA
+    (records cut into ``window``-character pieces); gzip allowed; ``pkg:NAME/path`` is inside a package.
     """
 
     files: list[str] = field(default_factory=list)
@@ -285,6 +284,7 @@ class CorpusConfig:
     # MTR targets computed once, kept here (SQLite); None: beside the first corpus file, or in the run
     # folder where that one cannot be written
     feature_cache: str | None = None
+    exclude: list[str] = field(default_factory=list)  # files of items kept out (a benchmark's test molecules)
 
     def __post_init__(self) -> None:
         if not 0 < self.val_fraction < 0.5:

@@ -139,11 +139,13 @@ class Corpus:
         # per split, on its latest pass: items read and invalid items dropped (reported, never silent)
         self.read = {"train": 0, "val": 0}
         self.skipped = {"train": 0, "val": 0}
+        self.excluded = {"train": 0, "val": 0}  # items dropped because ``cfg.exclude`` lists them
         self.examples: list[str] = []  # the first few skip reasons, for the model card
+        self.forbidden = self._forbidden()
 
     def items(self, split: str, phase: int = 0) -> Iterator[str]:
         """Normalised items of ``split`` ("train" or "val"), in file order; training stops at ``max_items``."""
-        self.read[split] = self.skipped[split] = 0
+        self.read[split] = self.skipped[split] = self.excluded[split] = 0
         items = self._items(split, phase)
         yield from itertools.islice(items, self.cfg.max_items) if split == "train" and self.cfg.max_items else items
 
@@ -155,11 +157,30 @@ class Corpus:
                     continue
                 self.read[split] += 1
                 try:
-                    yield self.modality.normalise(piece.text)
+                    item = self.modality.normalise(piece.text)
                 except InvalidInput as exc:
                     self.skipped[split] += 1
                     if len(self.examples) < 5:
                         self.examples.append(f"{piece.where}: {exc}")
+                    continue
+                if item in self.forbidden:
+                    self.excluded[split] += 1
+                    continue
+                yield item
+
+    def _forbidden(self) -> frozenset[str]:
+        """The normalised items of ``cfg.exclude`` (a benchmark's test set: small, held in memory); one that does
+        not parse is an error, since an exclusion list that silently misses a molecule promises nothing."""
+        forbidden = set()
+        for spec in self.cfg.exclude:
+            path = resolve_corpus_path(spec)
+            column = self.column if self.column is not None else self._default_column(path)
+            for piece in read_pieces(path, column, None):
+                try:
+                    forbidden.add(self.modality.normalise(piece.text))
+                except InvalidInput as exc:
+                    raise DataError(path, f"corpus.exclude: {piece.where.split(', ', 1)[-1]}: {exc}") from None
+        return frozenset(forbidden)
 
     def _default_column(self, path: Path) -> str | None:
         """The modality's column when the table has it (``smiles``, any case), else the first column."""

@@ -17,6 +17,7 @@ import pandas as pd
 
 from biofm.core.errors import ConfigError, DataError
 from biofm.core.io import atomic_path
+from biofm.modalities import get_modality
 
 COLUMNS = ("smiles", "y", "cliff_mol", "split")
 INSTALL = "pip install --no-deps moleculeace==3.0.0"
@@ -85,4 +86,23 @@ def write_parts(frame: pd.DataFrame, out_dir: Path, fraction: float = 0.1, seed:
         paths[name] = out_dir / f"{name}.csv"
         with atomic_path(paths[name]) as tmp:
             frame[part == name].drop(columns="split").to_csv(tmp, index=False)
+    return paths
+
+
+def write_pretraining_lists(out_dir: Path, folder: Path | None = None) -> dict[str, Path]:
+    """``unlabelled.smi``: every molecule of the sets' training parts that is no set's test molecule (one compound
+    is often measured on several targets, in train for one and test for another); ``test.smi``: every test
+    molecule of every set, for a pretraining corpus's ``exclude``.  Compared as canonical SMILES; written
+    atomically; returns the two paths."""
+    molecule = get_modality("molecule")
+    frames = [read_set((folder or benchmark_dir()) / f"{name}.csv") for name in set_names(folder)]
+    both = pd.concat(frames, ignore_index=True)
+    both["smiles"] = [molecule.normalise(s) for s in both.smiles]
+    test = sorted(set(both.smiles[both.split == "test"]))
+    unlabelled = sorted(set(both.smiles[both.split == "train"]) - set(test))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {"unlabelled": out_dir / "moleculeace_unlabelled.smi", "test": out_dir / "moleculeace_test.smi"}
+    for key, items in (("unlabelled", unlabelled), ("test", test)):
+        with atomic_path(paths[key]) as tmp:
+            tmp.write_text("".join(f"{s}\n" for s in items), encoding="utf-8")
     return paths

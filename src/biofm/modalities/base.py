@@ -89,6 +89,10 @@ class Modality(Protocol):
         ``spec`` is ``model.tokenizer`` from the config (e.g. ``kmer6`` for DNA); None: the default.
         """
 
+    def vocabulary_tokenizer(self, vocab: list[str]) -> PreTrainedTokenizerBase:
+        """A tokenizer that cuts inputs as this modality's checkpoints do, onto a foreign checkpoint's bare
+        vocabulary (a BERT ``vocab.txt``, ids in file order); ``ConfigError`` where no one way is standard."""
+
     def tokenizer_text(self, item: str, spec: str | None) -> str:
         """The text handed to the tokenizer (overlapping k-mers need spacing; ``OWN_TOKENIZER``: the raw
         input); may raise ``InvalidInput``."""

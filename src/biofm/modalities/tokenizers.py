@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
 from transformers import PreTrainedTokenizerFast
 
+from biofm.core.errors import ConfigError
+
 PAD, UNK, CLS, SEP, MASK = "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"
 SPECIAL_TOKENS = [PAD, UNK, CLS, SEP, MASK]
 
@@ -31,10 +33,25 @@ def word_level_tokenizer(
     Sorting makes token ids independent of corpus order, so the same corpus always gives the same
     vocabulary.
     """
-    vocab = {token: i for i, token in enumerate(SPECIAL_TOKENS)}
-    for unit in sorted(set(units) - set(SPECIAL_TOKENS)):
-        vocab[unit] = len(vocab)
-    core = Tokenizer(models.WordLevel(vocab, unk_token=UNK))
+    vocab = [*SPECIAL_TOKENS, *sorted(set(units) - set(SPECIAL_TOKENS))]
+    return fixed_vocabulary_tokenizer(vocab, pre_tokenizer, decoder, model_max_length)
+
+
+def fixed_vocabulary_tokenizer(
+    vocab: list[str],
+    pre_tokenizer: pre_tokenizers.PreTokenizer,
+    decoder: decoders.Decoder | None = None,
+    model_max_length: int = 512,
+) -> PreTrainedTokenizerFast:
+    """A word-level tokenizer with exactly ``vocab``, ids in its order: a foreign checkpoint's ``vocab.txt``, whose
+    embedding rows are in that order, or biofm's own sorted units."""
+    missing = [token for token in SPECIAL_TOKENS if token not in vocab]
+    if missing:
+        raise ConfigError(f"vocabulary lacks the special token(s) {', '.join(missing)} a BERT-style model reads")
+    repeated = sorted({token for token in vocab if vocab.count(token) > 1})
+    if repeated:
+        raise ConfigError(f"vocabulary lists {', '.join(map(repr, repeated[:5]))} twice; ids would be ambiguous")
+    core = Tokenizer(models.WordLevel({token: i for i, token in enumerate(vocab)}, unk_token=UNK))
     core.pre_tokenizer = pre_tokenizer
     if decoder is not None:  # none: tokens are joined with spaces (k-mers); Fuse: concatenated (SMILES)
         core.decoder = decoder

@@ -101,8 +101,9 @@ def save_baseline(run_dir: Path, yardstick: Yardstick) -> None:
 def load_baseline(run_dir: Path, modality: Modality, task: Task) -> tuple[str, list] | None:
     """The saved baseline (name, fitted estimators); None for a run without one.
 
-    skops loads only types it is told to trust: scikit-learn's own classes, and the modality's own feature
-    functions (ECFP4, descriptors) that its baselines use, by exact name; a file naming anything else is refused.
+    skops loads only types it is told to trust: scikit-learn's own classes, and the modality's own feature and
+    kernel functions (ECFP4, descriptors, Tanimoto) that its baselines use, by exact name; a file naming anything
+    else is refused.
     """
     path = Path(run_dir) / layout.BASELINE
     if not path.is_file():
@@ -130,7 +131,9 @@ def baseline_outputs(models: list, task: Task, inputs: list[str]) -> np.ndarray:
 
 
 def _functions(pipeline) -> list:
-    return [step.func for _, step in getattr(pipeline, "steps", []) if getattr(step, "func", None) is not None]
+    """The functions a baseline pipeline calls: feature transformers' ``func`` and SVMs' ``kernel``."""
+    steps = [step for _, step in getattr(pipeline, "steps", [])]
+    return [f for step in steps for f in (getattr(step, "func", None), getattr(step, "kernel", None)) if callable(f)]
 
 
 def _fit(estimator, task: Task, train) -> list:

@@ -17,6 +17,7 @@ import numpy as np
 from biofm.core import layout
 from biofm.core.errors import RunFolderError
 from biofm.core.io import atomic_path
+from biofm.core.similarity import tanimoto
 from biofm.modalities import Modality
 
 DOMAIN_FILE = layout.DOMAIN
@@ -63,14 +64,6 @@ class DomainIndex:
             best = np.maximum(best, tanimoto(query, block, counts).max(axis=1))
         return DomainCheck(best, self.threshold if self.threshold is not None else modality.out_of_domain_below)
 
-
-
-def tanimoto(a: np.ndarray, b: np.ndarray, b_counts: np.ndarray | None = None) -> np.ndarray:
-    """Tanimoto similarity |a∧b| / |a∨b| of every row of ``a`` to every row of ``b`` (0/1 float32 matrices);
-    ``b_counts`` are ``b``'s row sums where the caller keeps them, as the index does."""
-    common = a @ b.T  # (len(a), len(b))
-    union = a.sum(1, keepdims=True) + (b.sum(1) if b_counts is None else b_counts) - common
-    return common / np.maximum(union, 1.0)
 
 
 def load_domain(run_dir: Path) -> DomainIndex | None:

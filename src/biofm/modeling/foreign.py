@@ -2,8 +2,10 @@
 
 Why a module of its own: a user's ChemBERTa, DNABERT-2 or Nucleotide Transformer checkpoint can ship
 Python files (``auto_map`` + ``trust_remote_code``) and pickle weights, both of which run code on load;
-and custom code written for GPUs (DNABERT-2's Triton flash attention) crashes on a CPU.  Each is
-checked here, before any work, with one line that names the flag to set.
+custom code written for GPUs (DNABERT-2's Triton flash attention) crashes on a CPU; and an older checkpoint
+(rxnfp's BERT) may name no ``model_type`` and bring only a bare ``vocab.txt``, which transformers would read
+with a guessed architecture and a lower-casing tokenizer.  Each is checked here, before any work, with one
+line that names the flag to set or the command that fixes it (``conversion.convert_checkpoint``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ VERIFIED_FAMILIES = {
 }
 GPU_ONLY_MODULES = ("triton", "flash_attn")  # hidden on CPU: custom code then takes its plain PyTorch path
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt")
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json")  # a tokenizer that says how it cuts its inputs
 
 
 def check_checkpoint_code(local: Path, spec: str, trust_remote_code: bool, allow_pickle: bool) -> None:
@@ -48,11 +51,19 @@ def check_checkpoint_code(local: Path, spec: str, trust_remote_code: bool, allow
         files = ", ".join(sorted(p.name for p in local.glob("*.py"))) or "files named in its auto_map"
         raise ConfigError(f"model.pretrained: {spec} ships its own model code ({files}); biofm runs it only with "
                           "model.trust_remote_code: true — read those files first")
+    convert = f"convert it once with `biofm convert-checkpoint {spec} NEW_FOLDER --modality MODALITY`"
     weights = [p for p in local.iterdir() if p.suffix == ".safetensors"]
     pickles = [p.name for p in local.iterdir() if p.suffix in PICKLE_SUFFIXES]
     if not weights and pickles and not allow_pickle:
         raise ConfigError(f"model.pretrained: {spec} has only pickle weights ({', '.join(sorted(pickles))}), which "
-                          "can run code when loaded; convert them to safetensors, or set model.allow_pickle: true")
+                          f"can run code when loaded; {convert} (safetensors; it unpickles tensors only), or set "
+                          "model.allow_pickle: true")
+    if not config.get("model_type"):
+        raise ConfigError(f"model.pretrained: {spec}/config.json names no model_type, so transformers would guess "
+                          f"the architecture from the folder's name; {convert}, which reads it from the weights")
+    if (local / "vocab.txt").is_file() and not any((local / f).is_file() for f in TOKENIZER_FILES):
+        raise ConfigError(f"model.pretrained: {spec} has a bare vocab.txt, which transformers reads as a lower-casing "
+                          f"WordPiece (Cl becomes cl); {convert}, which builds the modality's tokenizer onto it")
 
 
 def needs_remote_code(config: dict) -> bool:

@@ -133,6 +133,8 @@ def _run(cfg: PretrainConfig, out_dir: Path, checkpoint: Path | None) -> dict:
         "skipped_items": {"train_current_pass": f"{corpus.skipped['train']} of {corpus.read['train']} read",
                           "validation": f"{corpus.skipped['val']} of {corpus.read['val']} read",
                           "examples": corpus.examples},
+        "excluded_items": {"listed": len(corpus.forbidden), "train_current_pass": corpus.excluded["train"],
+                           "validation": corpus.excluded["val"]},
         "seconds": round(time.perf_counter() - started, 1),
         "vocabulary": len(tokenizer),
     }

@@ -132,6 +132,13 @@ class DnaModality:
             units += ["".join(p) for n in range(1, k) for p in itertools.product(BASES, repeat=n)]
         return word_level_tokenizer(units, pre_tokenizers.WhitespaceSplit(), model_max_length=2048)
 
+    def vocabulary_tokenizer(self, vocab: list[str]) -> PreTrainedTokenizerFast:
+        """Not offered: a bare ``vocab.txt`` of k-mers does not say how bases were cut (overlapping 6-mers as in
+        DNABERT, disjoint ones, single bases), and a wrong guess reads every sequence as other words."""
+        raise ConfigError("a DNA checkpoint with only a vocab.txt: its cut of the bases (overlapping or disjoint "
+                          "k-mers, single bases) is not written down; add its tokenizer.json or "
+                          "tokenizer_config.json, or fine-tune with model.tokenizer set")
+
     def tokenizer_text(self, item: str, spec: str | None) -> str:
         if spec == OWN_TOKENIZER:  # DNABERT-2's BPE, a 6-mer or character tokenizer of its own: raw bases
             return item

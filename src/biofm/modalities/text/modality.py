@@ -97,6 +97,12 @@ class TextModality:
         core.train_from_iterator(corpus, trainer=trainer)
         return fast_tokenizer(core)
 
+    def vocabulary_tokenizer(self, vocab: list[str]) -> PreTrainedTokenizerFast:
+        """Not offered: a bare WordPiece ``vocab.txt`` does not say whether the model was trained on lower-cased
+        text, and the wrong choice reads half of a cased vocabulary as [UNK]."""
+        raise ConfigError("a text checkpoint with only a vocab.txt: whether it lower-cases is not written down; "
+                          "add its tokenizer_config.json (with do_lower_case) and load it directly")
+
     def tokenizer_text(self, item: str, spec: str | None) -> str:
         return item
 

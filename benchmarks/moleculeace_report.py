@@ -1,0 +1,151 @@
+"""The MoleculeACE verdict from ``moleculeace.py``'s results: per set and across the 30, each model variant
+beside the validation-chosen classical model and the SVM.
+
+    python benchmarks/moleculeace_report.py runs/bench/moleculeace [--variants model ecfp4head]
+
+For every variant (a ``NAME.csv`` the fitting script wrote with ``--model NAME``) and for its blend with the
+chosen classical model (``w * model + (1 - w) * classical``, ``w`` on a grid chosen on each set's validation
+part): mean test RMSE over sets (± s.d. over seeds), cliff RMSE, the sets won against the classical choice, a
+two-sided Wilcoxon signed-rank test of the 30 per-set differences, and a 95 % paired bootstrap interval of the
+mean difference (test molecules resampled within each set, the same draw for both models).  Writes
+``report.md``, ``report.json`` and ``ratio.png`` (per set: variant RMSE / classical RMSE).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from scipy.stats import wilcoxon  # noqa: E402
+
+from biofm.core.io import atomic_path  # noqa: E402
+
+WEIGHTS = np.round(np.linspace(0, 1, 11), 2)  # the model's share in a blend, chosen on validation
+RESAMPLES = 2000
+
+
+def rmse(truth: np.ndarray, predicted: np.ndarray) -> float:
+    return float(np.sqrt(np.mean((truth - predicted) ** 2)))
+
+
+def set_results(out: Path, variant: str, classical: pd.DataFrame) -> pd.DataFrame:
+    """Per set and seed: the variant, its validation-weighted blend with the chosen classical model, and that
+    classical model, each as test RMSE overall and on cliff molecules, plus the predictions for the bootstrap."""
+    rows = []
+    for _, row in pd.read_csv(out / f"{variant}.csv").iterrows():
+        name, seed = row["set"], int(row["seed"])
+        chosen = classical[(classical.set == name) & (classical.seed == seed)].iloc[0]["chosen"]
+        model = pd.read_csv(out / "preds" / f"{variant}-{name}-seed{seed}.csv")
+        base = pd.read_csv(out / "preds" / f"classical-{name}-seed{seed}.csv")
+        if not (model.smiles.equals(base.smiles) and model.part.equals(base.part)):
+            raise ValueError(f"{name} seed {seed}: the variant and the classical side predicted other rows")
+        val, test = model.part == "val", model.part == "test"
+        weight = min(WEIGHTS, key=lambda w: rmse(model.y[val], w * model.model[val] + (1 - w) * base[chosen][val]))
+        blend = weight * model.model + (1 - weight) * base[chosen]
+        cliff = test & (model.cliff_mol == 1)
+        result = {"set": name, "seed": seed, "chosen": chosen, "blend_weight": float(weight)}
+        for who, predicted in (("variant", model.model), ("blend", blend), ("classical", base[chosen]),
+                               ("svm", base.ecfp4_svm)):
+            result[who] = rmse(model.y[test], predicted[test])
+            result[f"{who}_cliff"] = rmse(model.y[cliff], predicted[cliff])
+            result[f"{who}_pred"] = predicted[test].to_numpy()
+        result["truth"] = model.y[test].to_numpy()
+        rows.append(result)
+    return pd.DataFrame(rows)
+
+
+def verdict(results: pd.DataFrame, who: str, versus: str = "classical") -> dict:
+    """``who`` against ``versus`` across sets: means, wins, Wilcoxon, bootstrap interval of the mean difference."""
+    per_set = results.groupby("set")[[who, versus, f"{who}_cliff", f"{versus}_cliff"]].mean()
+    by_seed = results.groupby("seed")[who].mean()
+    difference = per_set[who] - per_set[versus]
+    test = wilcoxon(per_set[who], per_set[versus]) if len(per_set) > 1 else None
+    return {"sets": len(per_set), "mean_rmse": round(float(per_set[who].mean()), 4),
+            "sd_over_seeds": round(float(statistics.stdev(by_seed)), 4) if len(by_seed) > 1 else None,
+            "mean_cliff_rmse": round(float(per_set[f"{who}_cliff"].mean()), 4),
+            f"{versus}_mean_rmse": round(float(per_set[versus].mean()), 4),
+            f"{versus}_mean_cliff_rmse": round(float(per_set[f"{versus}_cliff"].mean()), 4),
+            "wins": int((difference < 0).sum()), "mean_difference": round(float(difference.mean()), 4),
+            "wilcoxon_p": None if test is None else round(float(test.pvalue), 5),
+            "bootstrap_ci95": bootstrap(results, who, versus)}
+
+
+def bootstrap(results: pd.DataFrame, who: str, versus: str) -> list[float]:
+    """95 % interval of the mean over sets (and seeds) of RMSE(who) - RMSE(versus), test molecules resampled
+    within each set with one draw for both, so what the two models share cancels."""
+    rng = np.random.default_rng(0)
+    means = np.zeros(RESAMPLES)
+    for _, row in results.iterrows():
+        truth, a, b = row["truth"], row[f"{who}_pred"], row[f"{versus}_pred"]
+        draws = rng.integers(0, len(truth), size=(RESAMPLES, len(truth)))
+        means += np.sqrt(((truth[draws] - a[draws]) ** 2).mean(1)) - np.sqrt(((truth[draws] - b[draws]) ** 2).mean(1))
+    means /= len(results)
+    return [round(float(q), 4) for q in np.quantile(means, [0.025, 0.975])]
+
+
+def plot(all_results: dict[str, pd.DataFrame], path: Path) -> None:
+    """Per set, each variant's and blend's test RMSE over the chosen classical model's (below 1: better)."""
+    first = next(iter(all_results.values()))
+    order = (first.groupby("set")["variant"].mean() / first.groupby("set")["classical"].mean()).sort_values().index
+    figure, axis = plt.subplots(figsize=(12, 4.5))
+    width = 0.8 / (2 * len(all_results))
+    for i, (variant, results) in enumerate(all_results.items()):
+        per_set = results.groupby("set")[["variant", "blend", "classical"]].mean().loc[order]
+        for j, who in enumerate(("variant", "blend")):
+            label = variant if who == "variant" else f"{variant} + classical (blend)"
+            axis.bar(np.arange(len(order)) + (2 * i + j) * width, per_set[who] / per_set["classical"], width,
+                     label=label)
+    axis.axhline(1.0, color="black", linewidth=0.8)
+    axis.set_xticks(np.arange(len(order)) + 0.4 - width / 2, order, rotation=70, fontsize=7)
+    axis.set_ylabel("test RMSE / chosen classical RMSE")
+    axis.set_title("MoleculeACE: per-set RMSE ratio to the validation-chosen classical model (below 1 is better)")
+    axis.legend(fontsize=8)
+    figure.tight_layout()
+    with atomic_path(path) as tmp:
+        figure.savefig(tmp, format="png", dpi=120)
+    plt.close(figure)
+
+
+def table(report: dict) -> str:
+    lines = ["| variant | mean RMSE (± s.d. seeds) | cliff RMSE | classical RMSE (cliff) | wins / sets | Wilcoxon p "
+             "| mean Δ [95 % bootstrap] | SVM RMSE |", "|---|---|---|---|---|---|---|---|"]
+    for name, entry in report.items():
+        for who in ("variant", "blend"):
+            v = entry[who]
+            sd = f" ± {v['sd_over_seeds']:.3f}" if v["sd_over_seeds"] is not None else ""
+            lines.append(f"| {name if who == 'variant' else name + ' + classical blend'} | {v['mean_rmse']:.3f}{sd} "
+                         f"| {v['mean_cliff_rmse']:.3f} | {v['classical_mean_rmse']:.3f} "
+                         f"({v['classical_mean_cliff_rmse']:.3f}) | {v['wins']} / {v['sets']} | {v['wilcoxon_p']} "
+                         f"| {v['mean_difference']:+.3f} {v['bootstrap_ci95']} | {entry['svm_mean_rmse']:.3f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--variants", nargs="+", default=["model"])
+    args = parser.parse_args()
+    classical = pd.read_csv(args.out / "classical.csv")
+    all_results = {v: set_results(args.out, v, classical) for v in args.variants}
+    report = {v: {"variant": verdict(r, "variant"), "blend": verdict(r, "blend"),
+                  "svm_mean_rmse": round(float(r.groupby("set")["svm"].mean().mean()), 4),
+                  "blend_weights": r.blend_weight.value_counts().sort_index().to_dict()}
+              for v, r in all_results.items()}
+    with atomic_path(args.out / "report.json") as tmp:
+        tmp.write_text(json.dumps(report, indent=1, default=str))
+    with atomic_path(args.out / "report.md") as tmp:
+        tmp.write_text(table(report))
+    plot(all_results, args.out / "ratio.png")
+    print(table(report))
+
+
+if __name__ == "__main__":
+    main()
