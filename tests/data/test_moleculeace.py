@@ -63,8 +63,9 @@ def test_no_test_molecule_of_any_set_enters_a_pretraining_corpus(tmp_path):
     shared = smiles[0]  # one compound, measured on two targets: train in the first set, test in the second
     for name, train, test in (("CHEMBL1_Ki", [shared, *smiles[1:40]], smiles[40:50]),
                               ("CHEMBL2_Ki", smiles[50:80], [shared, *smiles[80:89]])):
-        pd.DataFrame({"smiles": train + test, "y": 6.0, "cliff_mol": 0,
-                      "split": ["train"] * len(train) + ["test"] * len(test)}).to_csv(folder / f"{name}.csv", index=False)
+        frame = pd.DataFrame({"smiles": train + test, "y": 6.0, "cliff_mol": 0,
+                              "split": ["train"] * len(train) + ["test"] * len(test)})
+        frame.to_csv(folder / f"{name}.csv", index=False)
     lists = write_pretraining_lists(tmp_path / "lists", folder)
     test_set = set(lists["test"].read_text().split())
     assert shared in test_set and shared not in lists["unlabelled"].read_text().split()

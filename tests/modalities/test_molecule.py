@@ -103,7 +103,7 @@ def test_descriptors_from_worker_processes_equal_those_computed_here(monkeypatch
     smiles = b3db_smiles(80, seed=3)
     monkeypatch.setattr(features, "PARALLEL_FROM", 10)  # the pool, on few molecules
     for item in smiles:
-        features._DESCRIBED.pop(item, None)
+        features._DESCRIBED["rdkit2d"].pop(item, None)
     pooled = features.rdkit2d(smiles)
     assert features._POOL, "the worker processes were not used"
     np.testing.assert_array_equal(pooled, np.stack([features._descriptors(s) for s in smiles]))

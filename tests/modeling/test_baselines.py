@@ -143,3 +143,15 @@ def test_the_tanimoto_svm_saves_without_pickle_and_predicts_as_fitted(tmp_path):
     assert loaded_name == name and "Tanimoto" in name
     np.testing.assert_array_equal(baseline_outputs(models, task, queries)[:, 0], svm.predict(queries))
     assert baseline_outputs(models, task, ["CCCCCO"])[0, 0] < baseline_outputs(models, task, ["c1ccccc1C"])[0, 0]
+
+
+def test_a_molecular_regression_run_weighs_the_svm_beside_the_forests(data_dir, tmp_path):
+    from biofm import train
+
+    cfg = tiny_config(data_dir / "solubility_small.csv", baseline=True,
+                      data={"label_columns": ["log_solubility"], "task": "regression"}, train={"epochs": 1})
+    baseline = train(cfg, tmp_path / "run").metrics["baseline"]
+    svm = baseline["candidates"]["ecfp4_svm"]
+    assert "Tanimoto" in svm["name"] and svm["val"]["rmse"] > 0 and svm["test"]["rmse"] > 0
+    best = min(baseline["candidates"].values(), key=lambda c: c["val"]["rmse"])
+    assert baseline["val"]["rmse"] == best["val"]["rmse"]  # chosen on validation among all four

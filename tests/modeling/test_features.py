@@ -4,6 +4,7 @@ same numbers in training, predict, serve and ONNX."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,14 +25,33 @@ from conftest import DATA, THREADS, tiny_config
 MOLECULE = get_modality("molecule")
 
 
-@pytest.fixture(scope="module")
-def descriptor_run(tmp_path_factory):
-    cfg = tiny_config(model={"preset": "tiny", "max_length": 96, "extra_features": ["rdkit2d"]},
+def run_with(features: list[str], out: Path) -> Path:
+    cfg = tiny_config(model={"preset": "tiny", "max_length": 96, "extra_features": features},
                       train={"epochs": 2, "batch_size": 16, "learning_rate": 1e-3, "patience": 2, "threads": THREADS,
                              "precision": "fp32"},
                       data={"train": str(DATA / "bbb_small.csv"), "label_columns": ["bbb_permeable"],
                             "task": "classification", "augment": True})
-    return train(cfg, tmp_path_factory.mktemp("runs") / "descriptors").run_dir
+    return train(cfg, out).run_dir
+
+
+@pytest.fixture(scope="module")
+def descriptor_run(tmp_path_factory):
+    return run_with(["rdkit2d"], tmp_path_factory.mktemp("runs") / "descriptors")
+
+
+@pytest.fixture(scope="module")
+def fast_descriptor_run(tmp_path_factory):
+    return run_with(["rdkit2d_fast"], tmp_path_factory.mktemp("runs") / "fast")
+
+
+def test_the_fast_set_is_the_full_set_without_its_costliest_columns():
+    from biofm.modalities.molecule.features import COSTLY, DESCRIPTOR_NAMES, DESCRIPTOR_SETS
+
+    inputs = pd.read_csv(DATA / "bbb_small.csv").smiles.tolist()[:20]
+    full, fast = MOLECULE.extra_features("rdkit2d", inputs), MOLECULE.extra_features("rdkit2d_fast", inputs)
+    kept = [DESCRIPTOR_NAMES.index(name) for name in DESCRIPTOR_SETS["rdkit2d_fast"]]
+    assert fast.shape == (20, len(DESCRIPTOR_NAMES) - len(COSTLY)) and "qed" not in DESCRIPTOR_SETS["rdkit2d_fast"]
+    np.testing.assert_array_equal(fast, full[:, kept])
 
 
 def test_statistics_come_from_the_training_inputs_only(descriptor_run):
@@ -77,7 +97,9 @@ def test_the_model_reads_the_features(descriptor_run):
     assert not np.allclose(run.outputs(inputs), honest)
 
 
-def test_predict_serve_and_onnx_give_the_training_numbers(descriptor_run, tmp_path):
+@pytest.mark.parametrize("which", ["descriptor_run", "fast_descriptor_run"])
+def test_predict_serve_and_onnx_give_the_training_numbers(which, request, tmp_path):
+    descriptor_run = request.getfixturevalue(which)
     predictions = pd.read_csv(descriptor_run / "predictions.csv")  # written by training, on test
     test_file = tmp_path / "test.csv"
     predictions[["input"]].rename(columns={"input": "smiles"}).to_csv(test_file, index=False)

@@ -246,7 +246,8 @@ def models() -> None:
 @app.command("convert-checkpoint")
 @friendly
 def convert_checkpoint_command(
-    source: Annotated[Path, typer.Argument(help="A checkpoint folder with pickle weights (pytorch_model.bin).")],
+    source: Annotated[str, typer.Argument(help="A checkpoint folder with pickle weights (pytorch_model.bin), or "
+                                               "pkg:NAME/path inside an installed package.")],
     out: Annotated[Path, typer.Argument(help="Folder to write: safetensors, config.json, tokenizer, conversion.json.")],
     modality: Annotated[str, typer.Option(help="What the checkpoint reads (molecule, dna, text): cuts a vocab.txt.")],
     overwrite: Annotated[bool, typer.Option(help="Replace OUT if it exists.")] = False,

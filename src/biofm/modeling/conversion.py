@@ -23,6 +23,7 @@ from transformers import CONFIG_MAPPING, AutoModel, AutoModelForMaskedLM, AutoTo
 
 from biofm.core.errors import ConfigError, one_line
 from biofm.core.io import write_json
+from biofm.core.tables import package_path
 from biofm.modalities import get_modality
 from biofm.modeling.checkpoint import check_checkpoint_folder
 from biofm.modeling.foreign import PICKLE_SUFFIXES, TOKENIZER_FILES
@@ -34,11 +35,13 @@ transformers.logging.set_verbosity_error()  # its load report lists the dropped 
 
 
 def convert_checkpoint(source: str | Path, out: str | Path, modality: str, overwrite: bool = False) -> dict:
-    """Write ``out``: ``source``'s weights as safetensors (with its masked-LM head where it has one), a
-    ``config.json`` that names its ``model_type``, its tokenizer (built by ``modality`` onto a bare
-    ``vocab.txt``), and ``conversion.json``; returns the latter.  Refuses to replace ``out`` unless asked."""
-    source, out = Path(source).expanduser(), Path(out).expanduser()
-    check_checkpoint_folder(str(source), source)
+    """Write ``out`` from ``source`` (a folder, or ``pkg:NAME/path`` inside an installed package): its weights as
+    safetensors (with its masked-LM head where it has one), a ``config.json`` that names its ``model_type``, its
+    tokenizer (built by ``modality`` onto a bare ``vocab.txt``) and ``conversion.json``, which is returned.
+    Refuses to replace ``out`` unless asked."""
+    spec, out = str(source), Path(out).expanduser()
+    source = package_path(spec, "convert-checkpoint").expanduser()  # pkg:rxnfp/models/transformers/bert_pretrained
+    check_checkpoint_folder(spec, source)
     if out.exists() and not overwrite:
         raise ConfigError(f"{out} exists; choose another folder or pass --overwrite")
     weights = _pickle_weights(source)

@@ -22,9 +22,18 @@ from rdkit.Chem import Descriptors, rdFingerprintGenerator
 
 _MORGAN = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
 DESCRIPTOR_NAMES = [name for name, _ in Descriptors._descList]
+# the costliest descriptors (benchmarks/descriptor_cost.py: about half the time for 21 of 217 columns): QED, the
+# BCUT2D eigenvalues, E-state extremes (each recomputes the E-state), Gasteiger charge extremes, Bertz, SPS, Ipc
+COSTLY = ("qed", "BertzCT", "SPS", "Ipc", "AvgIpc", *(n for n in DESCRIPTOR_NAMES if n.startswith("BCUT2D_")),
+          "MaxAbsEStateIndex", "MaxEStateIndex", "MinAbsEStateIndex", "MinEStateIndex", "MaxPartialCharge",
+          "MinPartialCharge", "MaxAbsPartialCharge", "MinAbsPartialCharge")
+DESCRIPTOR_SETS = {"rdkit2d": DESCRIPTOR_NAMES,  # every descriptor RDKit offers
+                   "rdkit2d_fast": [n for n in DESCRIPTOR_NAMES if n not in COSTLY]}
+_FUNCTIONS = dict(Descriptors._descList)
 _CACHED = 100_000  # molecules whose features stay in memory (~1 KB each)
 _LIMIT = 1e6  # descriptor values beyond this (a few overflow on odd molecules) are clipped; NaN becomes 0
-_DESCRIBED: OrderedDict[str, np.ndarray] = OrderedDict()  # least recently used first, at most _CACHED
+# per descriptor set, least recently used first, at most _CACHED molecules each
+_DESCRIBED: dict[str, OrderedDict[str, np.ndarray]] = {name: OrderedDict() for name in DESCRIPTOR_SETS}
 PARALLEL_FROM = 1_000  # new molecules from which worker processes pay for their start (~1 s)
 _POOL: list[ProcessPoolExecutor] = []
 
@@ -34,26 +43,40 @@ def _ecfp4_counts(smiles: str) -> np.ndarray:
     return _MORGAN.GetCountFingerprintAsNumPy(Chem.MolFromSmiles(smiles)).astype(np.float32)
 
 
-def _rdkit2d(smiles: str) -> np.ndarray:
-    row = _DESCRIBED.get(smiles)
+def _described(smiles: str, names: str) -> np.ndarray:
+    cache = _DESCRIBED[names]
+    row = cache.get(smiles)
     if row is None:
-        row = _descriptors(smiles)
-        _remember(smiles, row)
+        row = _descriptors(smiles, names)
+        _remember(cache, smiles, row)
     else:
-        _DESCRIBED.move_to_end(smiles)
+        cache.move_to_end(smiles)
     return row
 
 
-def _remember(smiles: str, row: np.ndarray) -> None:
-    _DESCRIBED[smiles] = row
-    if len(_DESCRIBED) > _CACHED:
-        _DESCRIBED.popitem(last=False)
+def _remember(cache: OrderedDict, smiles: str, row: np.ndarray) -> None:
+    cache[smiles] = row
+    if len(cache) > _CACHED:
+        cache.popitem(last=False)
 
 
-def _descriptors(smiles: str) -> np.ndarray:
-    values = Descriptors.CalcMolDescriptors(Chem.MolFromSmiles(smiles), missingVal=np.nan)
-    row = np.array([values[name] for name in DESCRIPTOR_NAMES], dtype=np.float64)
+def _descriptors(smiles: str, names: str = "rdkit2d") -> np.ndarray:
+    """One molecule's row of the set ``names``; a descriptor that fails on it is NaN, then 0 (as RDKit's own
+    ``CalcMolDescriptors`` does, which the full set still calls, so rows of older runs are unchanged)."""
+    mol = Chem.MolFromSmiles(smiles)
+    if names == "rdkit2d":
+        values = Descriptors.CalcMolDescriptors(mol, missingVal=np.nan)
+        row = np.array([values[name] for name in DESCRIPTOR_NAMES], dtype=np.float64)
+    else:
+        row = np.array([_safely(_FUNCTIONS[name], mol) for name in DESCRIPTOR_SETS[names]], dtype=np.float64)
     return np.clip(np.nan_to_num(row, nan=0.0, posinf=_LIMIT, neginf=-_LIMIT), -_LIMIT, _LIMIT).astype(np.float32)
+
+
+def _safely(function, mol: Chem.Mol) -> float:
+    try:
+        return function(mol)
+    except Exception:  # RDKit raises assorted errors for molecules a descriptor is undefined on
+        return np.nan
 
 
 def ecfp4_counts(smiles: list[str]) -> np.ndarray:
@@ -67,14 +90,26 @@ def rdkit2d(smiles: list[str]) -> np.ndarray:
     Why in worker processes for many new molecules: the descriptors cost ~4 ms a molecule, ten times the
     model's forward pass, so a screen or a large training set is bound by them; RDKit releases no GIL here,
     so only processes use the other cores."""
-    new = list(dict.fromkeys(s for s in smiles if s not in _DESCRIBED))
+    return describe(smiles, "rdkit2d")
+
+
+def rdkit2d_fast(smiles: list[str]) -> np.ndarray:
+    """The RDKit 2D descriptors without the ``COSTLY`` ones: the same columns otherwise, at under half the cost."""
+    return describe(smiles, "rdkit2d_fast")
+
+
+def describe(smiles: list[str], names: str) -> np.ndarray:
+    """Rows of the descriptor set ``names`` (a key of ``DESCRIPTOR_SETS``), each molecule computed once."""
+    cache = _DESCRIBED[names]
+    new = list(dict.fromkeys(s for s in smiles if s not in cache))
     workers = os.cpu_count() or 1
     if len(new) >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         size = -(-len(new) // (4 * workers))
-        for chunk, rows in zip(_batches(new, size), _pool().map(_rdkit2d_rows, _batches(new, size)), strict=True):
+        chunks = _batches(new, size)
+        for chunk, rows in zip(chunks, _pool().map(_rows, chunks, [names] * len(chunks)), strict=True):
             for item, row in zip(chunk, rows, strict=True):
-                _remember(item, row)
-    return np.stack([_rdkit2d(s) for s in smiles])
+                _remember(cache, item, row)
+    return np.stack([_described(s, names) for s in smiles])
 
 
 def ecfp4_and_rdkit2d(smiles: list[str]) -> np.ndarray:
@@ -92,5 +127,5 @@ def _batches(items: list[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _rdkit2d_rows(smiles: list[str]) -> list[np.ndarray]:
-    return [_descriptors(s) for s in smiles]
+def _rows(smiles: list[str], names: str) -> list[np.ndarray]:
+    return [_descriptors(s, names) for s in smiles]
