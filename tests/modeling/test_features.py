@@ -97,6 +97,18 @@ def test_the_model_reads_the_features(descriptor_run):
     assert not np.allclose(run.outputs(inputs), honest)
 
 
+def test_the_full_set_is_still_rdkits_own_calculation_so_older_runs_predict_as_before():
+    from rdkit import Chem
+    from rdkit.Chem import Descriptors
+
+    inputs = pd.read_csv(DATA / "bbb_small.csv").smiles.tolist()[:20]
+    names = [name for name, _ in Descriptors._descList]
+    rows = [[Descriptors.CalcMolDescriptors(Chem.MolFromSmiles(s), missingVal=np.nan)[n] for n in names]
+            for s in inputs]
+    expected = np.clip(np.nan_to_num(np.array(rows, dtype=np.float64), nan=0.0, posinf=1e6, neginf=-1e6), -1e6, 1e6)
+    np.testing.assert_array_equal(MOLECULE.extra_features("rdkit2d", inputs), expected.astype(np.float32))
+
+
 @pytest.mark.parametrize("which", ["descriptor_run", "fast_descriptor_run"])
 def test_predict_serve_and_onnx_give_the_training_numbers(which, request, tmp_path):
     descriptor_run = request.getfixturevalue(which)

@@ -240,7 +240,9 @@ def models() -> None:
         families.add_row(key, what, hub, modality, note)
     console.print(families)
     console.print("A checkpoint with its own code needs model.trust_remote_code: true; one with only pickle weights, "
-                  "model.allow_pickle: true. Its own tokenizer reads the raw input.", highlight=False)
+                  "model.allow_pickle: true, or `biofm convert-checkpoint` once (also for a config.json without "
+                  "model_type or a bare vocab.txt, as rxnfp's BERT ships). Its own tokenizer reads the raw input.",
+                  highlight=False)
 
 
 @app.command("convert-checkpoint")
