@@ -48,8 +48,9 @@ def svm_candidate(parts: dict[str, pd.DataFrame]) -> dict:
     for c in SVM_C:
         model = SVR(kernel="precomputed", C=c).fit(kernel_train, parts["train"].y)
         val_pred = model.predict(tanimoto(bits["val"], bits["train"]))
-        if best is None or rmse(parts["val"].y.to_numpy(), val_pred) < best[0]:
-            best = (rmse(parts["val"].y.to_numpy(), val_pred), c, model, val_pred)
+        val = rmse(parts["val"].y.to_numpy(), val_pred)
+        if best is None or val < best[0]:
+            best = (val, c, model, val_pred)
     val, c, model, val_pred = best
     return {"val": val, "C": c, "val_pred": val_pred, "test_pred": model.predict(tanimoto(bits["test"], bits["train"]))}
 

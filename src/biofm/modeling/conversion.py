@@ -11,7 +11,6 @@ the same hidden states before it keeps the result.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tempfile
@@ -22,7 +21,7 @@ import transformers
 from transformers import CONFIG_MAPPING, AutoModel, AutoModelForMaskedLM, AutoTokenizer
 
 from biofm.core.errors import ConfigError, one_line
-from biofm.core.io import write_json
+from biofm.core.io import file_sha256, write_json
 from biofm.core.tables import package_path
 from biofm.modalities import get_modality
 from biofm.modeling.checkpoint import check_checkpoint_folder
@@ -61,9 +60,9 @@ def convert_checkpoint(source: str | Path, out: str | Path, modality: str, overw
         if len(tokenizer) > rows:
             raise ConfigError(f"{source}: its tokenizer has {len(tokenizer)} tokens but the model embeds {rows}")
         tokenizer.save_pretrained(converted)
-        difference = _parity(staged, converted, len(tokenizer))
+        difference = _parity(model.base_model, converted, len(tokenizer))
         record = {"source": str(source.resolve()), "source_weights": weights.name,
-                  "source_sha256": _sha256(weights), "model_type": model_type, "model_type_from": found_in,
+                  "source_sha256": file_sha256(weights), "model_type": model_type, "model_type_from": found_in,
                   "masked_lm_head": head, "dropped_weights": dropped, "tokenizer": tokenizer_from, "modality": modality,
                   "parity_max_abs_difference": difference, "parity_tolerance": PARITY_TOLERANCE}
         write_json(converted / CONVERSION, record)
@@ -90,8 +89,6 @@ def _read_tensors(path: Path) -> dict[str, torch.Tensor]:
     except Exception as exc:  # the restricted unpickler raises UnpicklingError, RuntimeError …
         raise ConfigError(f"{path}: not plain tensors (torch's weights-only loader refused it: {one_line(exc)}); "
                           "biofm does not run the code a full unpickle would") from None
-    if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
-        state = state["state_dict"]  # a training checkpoint that wraps its weights
     if not (isinstance(state, dict) and state and all(isinstance(v, torch.Tensor) for v in state.values())):
         raise ConfigError(f"{path}: holds no name → tensor mapping of model weights")
     return state
@@ -141,26 +138,18 @@ def _tokenizer(source: Path, modality: str) -> tuple[object, str]:
     return tokenizer, f"{vocab_file.name} ({len(vocab)} tokens, ids in file order) cut by the {modality} modality"
 
 
-def _parity(staged: Path, converted: Path, vocab_size: int) -> float:
-    """Largest hidden-state difference between the pickled and the converted encoder on random token ids."""
+def _parity(pickled: torch.nn.Module, converted: Path, vocab_size: int) -> float:
+    """Largest hidden-state difference between the encoder read from the pickle and the converted one reloaded
+    from disk, on random token ids."""
     generator = torch.Generator().manual_seed(0)
     count, length = PARITY_INPUTS
     ids = torch.randint(0, vocab_size, (count, length), generator=generator)
     mask = torch.ones_like(ids)
     with torch.no_grad():
-        before = AutoModel.from_pretrained(staged, use_safetensors=False).eval()(input_ids=ids, attention_mask=mask)
+        before = pickled.eval()(input_ids=ids, attention_mask=mask)
         after = AutoModel.from_pretrained(converted).eval()(input_ids=ids, attention_mask=mask)
     difference = float((before.last_hidden_state - after.last_hidden_state).abs().max())
     if not difference <= PARITY_TOLERANCE:
         raise ConfigError(f"the converted checkpoint computes other hidden states (max |difference| {difference:.2e}); "
                           "not written")
     return difference
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
