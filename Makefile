@@ -100,13 +100,15 @@ bench: venv peers $(DNA_CORPUS) $(TEXT_CORPUS)
 	$(PY) -m pip install -q --no-deps molsets  # the pretraining corpus (MTR ablation, memory/throughput check)
 	$(PY) -m pip install -q --no-deps moleculeace==3.0.0  # the 30 MoleculeACE sets (data files only)
 	# MoleculeACE (30 sets, given splits; each step resumes where a killed one stopped): the classical side (SVM-
-	# Tanimoto with C on validation, RF on ECFP4, RF on RDKit 2D, the chosen one), biofm's default for a new table
-	# and the ECFP4-counts head lever; then the table, wins, Wilcoxon, bootstrap and plot (report.md, ratio.png)
+	# Tanimoto with C on validation, RF on ECFP4, RF on RDKit 2D, the chosen one), biofm's default for a new table,
+	# the ECFP4-counts head lever and Chemprop v2 on the same rows; then the table, wins, Wilcoxon, bootstrap and
+	# plot (report.md, ratio.png)
 	$(OFFLINE) $(PY) benchmarks/moleculeace.py --out runs/bench/moleculeace --seeds 0 1 2
 	$(OFFLINE) $(PY) benchmarks/moleculeace.py --out runs/bench/moleculeace --seeds 0 1 2 --model model
 	$(OFFLINE) $(PY) benchmarks/moleculeace.py --out runs/bench/moleculeace --seeds 0 1 2 --model ecfp4head \
 		--set "model.extra_features=[rdkit2d,ecfp4]"
-	$(OFFLINE) $(PY) benchmarks/moleculeace_report.py runs/bench/moleculeace --variants model ecfp4head
+	$(OFFLINE) $(PY) benchmarks/moleculeace.py --out runs/bench/moleculeace --seeds 0 1 2 --chemprop
+	$(OFFLINE) $(PY) benchmarks/moleculeace_report.py runs/bench/moleculeace --variants model ecfp4head chemprop
 	# per-descriptor cost of the RDKit 2D set (what a fast feature set would leave out)
 	$(OFFLINE) $(PY) benchmarks/descriptor_cost.py --out runs/bench/descriptor_cost
 	# the default configs (descriptor head) beside every classical candidate, the one validation chose and

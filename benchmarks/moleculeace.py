@@ -8,6 +8,7 @@ model's config (a lever's ablation).  A killed run resumes at the first set and 
 ``moleculeace_report.py`` turns the results into the table, the win counts, the Wilcoxon test and the plot.
 
     python benchmarks/moleculeace.py --out runs/bench/moleculeace --seeds 0 1 2 [--model [NAME]] [--set k=v ...]
+    python benchmarks/moleculeace.py --out runs/bench/moleculeace --seeds 0 1 2 --chemprop   # after make peers
 
 Published anchors on these splits (mean RMSE over the 30 sets): SVM-ECFP 0.671-0.675 (cliffs 0.75), RF-ECFP 0.70.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 import time
 from pathlib import Path
 
@@ -83,16 +85,30 @@ def model_candidate(name: str, seed: int, out: Path, overrides: list[str]) -> di
             "seconds": result.metrics["seconds"]["train"], "epochs_run": result.metrics["epochs_run"]}
 
 
-def one_set(name: str, seed: int, out: Path, stem: str, model: bool, overrides: list[str] = ()) -> dict:
-    """One set and seed: every classical candidate, or (``model``) the model, scored on the given test part; every
-    validation and test prediction goes to ``preds/STEM-SET-seedN.csv`` (blends and paired tests read them)."""
+def chemprop_candidate(parts: dict[str, pd.DataFrame], seed: int) -> dict:
+    """Chemprop v2 with its CLI defaults (50 epochs, validation for its early stopping), on the same rows."""
+    from peers import chemprop_predict, train_chemprop  # benchmarks/peers.py: Chemprop lives in .venv-peers
+
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        seconds = train_chemprop(scratch, {p: f[["smiles", "y"]] for p, f in parts.items()}, "regression", seed)
+        predicted = {p: chemprop_predict(scratch, p).y.to_numpy(float) for p in ("val", "test")}
+    return {"val": rmse(parts["val"].y.to_numpy(), predicted["val"]), "val_pred": predicted["val"],
+            "test_pred": predicted["test"], "seconds": round(seconds, 1)}
+
+
+def one_set(name: str, seed: int, out: Path, stem: str, side: str, overrides: list[str] = ()) -> dict:
+    """One set and seed: every classical candidate, the model or Chemprop (``side``), scored on the given test
+    part; every validation and test prediction goes to ``preds/STEM-SET-seedN.csv`` (blends and paired tests)."""
     frame = read_set(name)
     frame["smiles"] = [MOLECULE.normalise(s) for s in frame.smiles]
     part = carve_validation(frame, 0.1, seed)
     parts = {p: frame[part == p].reset_index(drop=True) for p in ("train", "val", "test")}
     start = time.perf_counter()
-    if model:
+    if side == "model":
         candidates = {"model": model_candidate(name, seed, out / stem / f"{name}-seed{seed}", list(overrides))}
+    elif side == "chemprop":
+        candidates = {"chemprop": chemprop_candidate(parts, seed)}
     else:
         candidates = {"ecfp4_svm": svm_candidate(parts), **run_candidates(parts, seed)}
     truth, cliff = parts["test"].y.to_numpy(), parts["test"].cliff_mol.to_numpy() == 1
@@ -103,7 +119,7 @@ def one_set(name: str, seed: int, out: Path, stem: str, model: bool, overrides: 
         row[f"{key}_test"] = rmse(truth, result["test_pred"])
         row[f"{key}_cliff"] = rmse(truth[cliff], result["test_pred"][cliff]) if cliff.any() else None
         row.update({f"{key}_{extra}": result[extra] for extra in ("C", "seconds", "epochs_run") if extra in result})
-    if not model:
+    if side == "classical":
         chosen = min(("ecfp4_svm", "ecfp4_rf", "rdkit2d_rf"), key=lambda k: candidates[k]["val"])
         row.update(chosen=chosen, chosen_test=row[f"{chosen}_test"], chosen_cliff=row[f"{chosen}_cliff"])
     predictions = pd.concat([parts[p][["smiles", "y", "cliff_mol"]].assign(
@@ -121,10 +137,12 @@ def main() -> None:
     parser.add_argument("--sets", nargs="*", help="set names (default: all 30)")
     parser.add_argument("--model", nargs="?", const="model", metavar="NAME",
                         help="fine-tune biofm's default instead of the classical side; results go to NAME.csv/json")
+    parser.add_argument("--chemprop", action="store_true", help="Chemprop v2 (make peers) on the same rows")
     parser.add_argument("--set", dest="overrides", nargs="*", default=[], help="model config overrides, key=value")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    stem = args.model or "classical"
+    side = "model" if args.model else "chemprop" if args.chemprop else "classical"
+    stem = args.model or side
     table_path = args.out / f"{stem}.csv"
     rows = pd.read_csv(table_path).to_dict("records") if table_path.is_file() else []  # a killed run resumes
     done = {(row["set"], row["seed"]) for row in rows}
@@ -132,7 +150,7 @@ def main() -> None:
         for seed in args.seeds:
             if (name, seed) in done:
                 continue
-            rows.append(one_set(name, seed, args.out, stem, bool(args.model), args.overrides))
+            rows.append(one_set(name, seed, args.out, stem, side, args.overrides))
             print(json.dumps({k: v for k, v in rows[-1].items() if k.endswith(("_test", "set", "seed", "seconds"))
                               or k == "chosen"}), flush=True)
             with atomic_path(table_path) as tmp:

@@ -3,12 +3,13 @@ beside the validation-chosen classical model and the SVM.
 
     python benchmarks/moleculeace_report.py runs/bench/moleculeace [--variants model ecfp4head]
 
-For every variant (a ``NAME.csv`` the fitting script wrote with ``--model NAME``) and for its blend with the
-chosen classical model (``w * model + (1 - w) * classical``, ``w`` on a grid chosen on each set's validation
-part): mean test RMSE over sets (± s.d. over seeds), cliff RMSE, the sets won against the classical choice, a
+For every variant (a ``NAME.csv`` the fitting script wrote with ``--model NAME``, or ``chemprop``) and for its
+blend with the chosen classical model (``w * model + (1 - w) * classical``, ``w`` on a grid chosen on each set's
+validation part): mean test RMSE over sets (± s.d. over seeds), cliff RMSE, the sets won against the classical choice, a
 two-sided Wilcoxon signed-rank test of the 30 per-set differences, and a 95 % paired bootstrap interval of the
 mean difference (test molecules resampled within each set, the same draw for both models).  Writes
-``report.md``, ``report.json`` and ``ratio.png`` (per set: variant RMSE / classical RMSE).
+``report.md``, ``report.json`` and ``ratio.png`` (per set: variant RMSE / classical RMSE).  Where Chemprop ran
+(``moleculeace.py --chemprop``) on every set and seed of a variant, the variant's wins over it too.
 """
 
 from __future__ import annotations
@@ -48,18 +49,26 @@ def set_results(out: Path, variant: str, classical: pd.DataFrame) -> pd.DataFram
         if not (model.smiles.equals(base.smiles) and model.part.equals(base.part)):
             raise ValueError(f"{name} seed {seed}: the variant and the classical side predicted other rows")
         val, test = model.part == "val", model.part == "test"
-        weight = min(WEIGHTS, key=lambda w: rmse(model.y[val], w * model.model[val] + (1 - w) * base[chosen][val]))
-        blend = weight * model.model + (1 - weight) * base[chosen]
+        predicted = model[_predicted_column(model)]
+        weight = min(WEIGHTS, key=lambda w: rmse(model.y[val], w * predicted[val] + (1 - w) * base[chosen][val]))
+        blend = weight * predicted + (1 - weight) * base[chosen]
+        peers = [("svm", base.ecfp4_svm)]
+        if (peer := out / "preds" / f"chemprop-{name}-seed{seed}.csv").is_file() and variant != "chemprop":
+            peers.append(("chemprop", pd.read_csv(peer).chemprop))
         cliff = test & (model.cliff_mol == 1)
         result = {"set": name, "seed": seed, "chosen": chosen, "blend_weight": float(weight)}
-        for who, predicted in (("variant", model.model), ("blend", blend), ("classical", base[chosen]),
-                               ("svm", base.ecfp4_svm)):
-            result[who] = rmse(model.y[test], predicted[test])
-            result[f"{who}_cliff"] = rmse(model.y[cliff], predicted[cliff])
-            result[f"{who}_pred"] = predicted[test].to_numpy()
+        for who, values in (("variant", predicted), ("blend", blend), ("classical", base[chosen]), *peers):
+            result[who] = rmse(model.y[test], values[test])
+            result[f"{who}_cliff"] = rmse(model.y[cliff], values[cliff])
+            result[f"{who}_pred"] = values[test].to_numpy()
         result["truth"] = model.y[test].to_numpy()
         rows.append(result)
     return pd.DataFrame(rows)
+
+
+def _predicted_column(predictions: pd.DataFrame) -> str:
+    """The one prediction column of a variant's file: ``model`` (``--model NAME``) or ``chemprop``."""
+    return next(c for c in predictions.columns if c not in ("smiles", "y", "cliff_mol", "part"))
 
 
 def verdict(results: pd.DataFrame, who: str, versus: str = "classical") -> dict:
@@ -121,15 +130,17 @@ def plot(all_results: dict[str, pd.DataFrame], path: Path) -> None:
 
 def table(report: dict) -> str:
     lines = ["| variant | mean RMSE (± s.d. seeds) | cliff RMSE | classical RMSE (cliff) | wins / sets | Wilcoxon p "
-             "| mean Δ [95 % bootstrap] | SVM RMSE |", "|---|---|---|---|---|---|---|---|"]
+             "| mean Δ [95 % bootstrap] | SVM RMSE | wins vs Chemprop |", "|---|---|---|---|---|---|---|---|---|"]
     for name, entry in report.items():
         for who in ("variant", "blend"):
-            v = entry[who]
+            v, peer = entry[who], entry.get(f"{who}_vs_chemprop")
+            versus_chemprop = f"{peer['wins']} / {peer['sets']} (p {peer['wilcoxon_p']})" if peer else "—"
             sd = f" ± {v['sd_over_seeds']:.3f}" if v["sd_over_seeds"] is not None else ""
             lines.append(f"| {name if who == 'variant' else name + ' + classical blend'} | {v['mean_rmse']:.3f}{sd} "
                          f"| {v['mean_cliff_rmse']:.3f} | {v['classical_mean_rmse']:.3f} "
                          f"({v['classical_mean_cliff_rmse']:.3f}) | {v['wins']} / {v['sets']} | {v['wilcoxon_p']} "
-                         f"| {v['mean_difference']:+.3f} {v['bootstrap_ci95']} | {entry['svm_mean_rmse']:.3f} |")
+                         f"| {v['mean_difference']:+.3f} {v['bootstrap_ci95']} | {entry['svm_mean_rmse']:.3f} "
+                         f"| {versus_chemprop} |")
     return "\n".join(lines) + "\n"
 
 
@@ -142,7 +153,9 @@ def main() -> None:
     all_results = {v: set_results(args.out, v, classical) for v in args.variants}
     report = {v: {"variant": verdict(r, "variant"), "blend": verdict(r, "blend"),
                   "svm_mean_rmse": round(float(r.groupby("set")["svm"].mean().mean()), 4),
-                  "blend_weights": r.blend_weight.value_counts().sort_index().to_dict()}
+                  "blend_weights": r.blend_weight.value_counts().sort_index().to_dict(),
+                  **({f"{who}_vs_chemprop": verdict(r, who, "chemprop") for who in ("variant", "blend")}
+                     if "chemprop" in r and r.chemprop.notna().all() else {})}
               for v, r in all_results.items()}
     with atomic_path(args.out / "report.json") as tmp:
         tmp.write_text(json.dumps(report, indent=1, default=str))

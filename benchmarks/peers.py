@@ -58,16 +58,8 @@ def chemprop_on_run(run_dir: str | Path, epochs: int = 50, chemprop: Path = CHEM
         task_type = "multiclass"
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        for part, frame in parts.items():
-            frame.to_csv(scratch / f"{part}.csv", index=False)
-        start = time.perf_counter()
-        _call([str(chemprop), "train", "-i", *(str(scratch / f"{p}.csv") for p in ("train", "val", "test")),
-               "-t", task_type, "--epochs", str(epochs), "-o", str(scratch / "model"), "-n", "0",
-               "--pytorch-seed", str(run.config.train.seed)])  # the run's seed: 3 runs are 3 Chemprop seeds
-        seconds = time.perf_counter() - start
-        _call([str(chemprop), "predict", "-i", str(scratch / "test.csv"), "--model-paths", str(scratch / "model"),
-               "-o", str(scratch / "predictions.csv"), "-n", "0"])
-        predicted = pd.read_csv(scratch / "predictions.csv")
+        seconds = train_chemprop(scratch, parts, task_type, run.config.train.seed, epochs, chemprop)
+        predicted = chemprop_predict(scratch, "test", chemprop)
         screened = _screen(chemprop, scratch, screen) if screen else None
     outputs = _as_outputs(run.task, predicted, run.config.data.label_columns)
     test = parts["test"]
@@ -76,6 +68,26 @@ def chemprop_on_run(run_dir: str | Path, epochs: int = 50, chemprop: Path = CHEM
     primary = run.modality.primary_metric(run.task.kind)
     return {"test": metrics[primary], "metric": primary, "metrics": metrics, "seconds": round(seconds, 1),
             "epochs": epochs, "version": _version(chemprop), **({"screen": screened} if screened else {})}
+
+
+def train_chemprop(scratch: Path, parts: dict[str, pd.DataFrame], task_type: str, seed: int, epochs: int = 50,
+                   chemprop: Path = CHEMPROP) -> float:
+    """Chemprop's CLI with its defaults on ``parts`` (train, val for its early stopping, test), its model kept
+    under ``scratch/model``; returns the training wall time.  ``seed`` is its PyTorch seed: 3 seeds, 3 models."""
+    for part, frame in parts.items():
+        frame.to_csv(scratch / f"{part}.csv", index=False)
+    start = time.perf_counter()
+    _call([str(chemprop), "train", "-i", *(str(scratch / f"{p}.csv") for p in ("train", "val", "test")),
+           "-t", task_type, "--epochs", str(epochs), "-o", str(scratch / "model"), "-n", "0",
+           "--pytorch-seed", str(seed)])
+    return time.perf_counter() - start
+
+
+def chemprop_predict(scratch: Path, part: str, chemprop: Path = CHEMPROP) -> pd.DataFrame:
+    """The model under ``scratch/model`` on ``scratch/PART.csv``: its prediction table, one row per input row."""
+    _call([str(chemprop), "predict", "-i", str(scratch / f"{part}.csv"), "--model-paths", str(scratch / "model"),
+           "-o", str(scratch / f"{part}_predictions.csv"), "-n", "0"])
+    return pd.read_csv(scratch / f"{part}_predictions.csv")
 
 
 def _screen(chemprop: Path, scratch: Path, library: Path) -> dict:

@@ -44,14 +44,18 @@ def fast_descriptor_run(tmp_path_factory):
     return run_with(["rdkit2d_fast"], tmp_path_factory.mktemp("runs") / "fast")
 
 
-def test_the_fast_set_is_the_full_set_without_its_costliest_columns():
+def test_the_cheaper_sets_are_columns_of_the_full_set_with_the_same_numbers():
     from biofm.modalities.molecule.features import COSTLY, DESCRIPTOR_NAMES, DESCRIPTOR_SETS
 
-    inputs = pd.read_csv(DATA / "bbb_small.csv").smiles.tolist()[:20]
-    full, fast = MOLECULE.extra_features("rdkit2d", inputs), MOLECULE.extra_features("rdkit2d_fast", inputs)
-    kept = [DESCRIPTOR_NAMES.index(name) for name in DESCRIPTOR_SETS["rdkit2d_fast"]]
-    assert fast.shape == (20, len(DESCRIPTOR_NAMES) - len(COSTLY)) and "qed" not in DESCRIPTOR_SETS["rdkit2d_fast"]
-    np.testing.assert_array_equal(fast, full[:, kept])
+    inputs = [*pd.read_csv(DATA / "bbb_small.csv").smiles.tolist()[:20], "[Na+].[Cl-]", "C"]
+    full = MOLECULE.extra_features("rdkit2d", inputs)
+    for name in ("rdkit2d_fast", "physchem"):  # the VSA families come from one RDKit call each: same numbers
+        cheaper = MOLECULE.extra_features(name, inputs)
+        kept = [DESCRIPTOR_NAMES.index(column) for column in DESCRIPTOR_SETS[name]]
+        np.testing.assert_array_equal(cheaper, full[:, kept])
+        assert "qed" not in DESCRIPTOR_SETS[name] and "PEOE_VSA14" in DESCRIPTOR_SETS[name]
+    assert len(DESCRIPTOR_SETS["rdkit2d_fast"]) == len(DESCRIPTOR_NAMES) - len(COSTLY)
+    assert not set(DESCRIPTOR_SETS["physchem"]) & set(COSTLY) and "MolLogP" in DESCRIPTOR_SETS["physchem"]
 
 
 def test_statistics_come_from_the_training_inputs_only(descriptor_run):

@@ -27,11 +27,7 @@ FEDERATED_PARTITIONS = ("iid", "label", "group")
 
 @dataclass
 class DataConfig:
-    """Where the data comes from and how it is split.
-
-    ``dataset`` names a bundled dataset (``biofm datasets list``) and fills in files, columns and
-    task; any field set here wins over the dataset's defaults.
-    """
+    """Where the data comes from and how it is split; a bundled ``dataset``'s defaults yield to any field set here."""
 
     dataset: str | None = None  # a bundled dataset (biofm datasets list); fills files, columns and task
     train: str | None = None  # the labelled file; split three ways unless val/test are given

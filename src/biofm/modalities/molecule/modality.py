@@ -29,7 +29,7 @@ from biofm.core.shipped import shipped_model
 from biofm.core.similarity import tanimoto
 from biofm.core.tables import base_suffix, check_readable, iter_table, read_table
 from biofm.modalities.base import ExplanationView, InvalidInput, register, svg_image
-from biofm.modalities.molecule.features import ecfp4_and_rdkit2d, ecfp4_counts, rdkit2d, rdkit2d_fast
+from biofm.modalities.molecule.features import ecfp4_and_rdkit2d, ecfp4_counts, physchem, rdkit2d, rdkit2d_fast
 from biofm.modalities.tokenizers import fixed_vocabulary_tokenizer, word_level_tokenizer
 
 RDLogger.DisableLog("rdApp.*")  # RDKit prints to stderr; we raise InvalidInput with the reason instead
@@ -43,6 +43,7 @@ _SMILES_UNITS = re.compile(SMILES_REGEX)
 # what the head may read beside the embedding (model.extra_features), by name; the first is also MTR's target set
 _HEAD_FEATURES = {"rdkit2d": rdkit2d,  # whole-molecule descriptors
                   "rdkit2d_fast": rdkit2d_fast,  # the same without the 21 costliest (QED, BCUT2D, E-state extremes …)
+                  "physchem": physchem,  # the cheap whole-molecule ones (logP, TPSA, VSA bins, counts): 71 of 217
                   "ecfp4": ecfp4_counts}  # substructure counts (2,048: what the forest reads)
 
 # Units every molecule tokenizer knows, so an element or charge state absent from a small training
