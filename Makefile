@@ -12,6 +12,9 @@ PIP_VERSION := 26.3
 UV_VERSION  := 0.11.33
 # Nothing downloads at run time: every model and dataset is local.
 OFFLINE := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1
+# MoleculeACE results are kept in the repository (predictions and tables, not the per-set run folders): the
+# 30 sets x 3 seeds x 4 sides take several sessions, and a new checkout must resume where the last one stopped
+MACE := benchmarks/results/moleculeace
 # Pretraining corpora built from packages (defined before any rule names them as prerequisites).
 DNA_CORPUS  := corpora/human_chrX.fa.gz
 TEXT_CORPUS := corpora/hpo_terms.csv.gz
@@ -103,12 +106,12 @@ bench: venv peers $(DNA_CORPUS) $(TEXT_CORPUS)
 	# Tanimoto with C on validation, RF on ECFP4, RF on RDKit 2D, the chosen one), biofm's default for a new table,
 	# the ECFP4-counts head lever and Chemprop v2 on the same rows; then the table, wins, Wilcoxon, bootstrap and
 	# plot (report.md, ratio.png)
-	$(OFFLINE) $(PY) benchmarks/moleculeace.py --out runs/bench/moleculeace --seeds 0 1 2
-	$(OFFLINE) $(PY) benchmarks/moleculeace.py --out runs/bench/moleculeace --seeds 0 1 2 --model model
-	$(OFFLINE) $(PY) benchmarks/moleculeace.py --out runs/bench/moleculeace --seeds 0 1 2 --model ecfp4head \
+	$(OFFLINE) $(PY) benchmarks/moleculeace.py --out $(MACE) --seeds 0 1 2
+	$(OFFLINE) $(PY) benchmarks/moleculeace.py --out $(MACE) --seeds 0 1 2 --model model
+	$(OFFLINE) $(PY) benchmarks/moleculeace.py --out $(MACE) --seeds 0 1 2 --model ecfp4head \
 		--set "model.extra_features=[rdkit2d,ecfp4]"
-	$(OFFLINE) $(PY) benchmarks/moleculeace.py --out runs/bench/moleculeace --seeds 0 1 2 --chemprop
-	$(OFFLINE) $(PY) benchmarks/moleculeace_report.py runs/bench/moleculeace --variants model ecfp4head chemprop
+	$(OFFLINE) $(PY) benchmarks/moleculeace.py --out $(MACE) --seeds 0 1 2 --chemprop
+	$(OFFLINE) $(PY) benchmarks/moleculeace_report.py $(MACE) --variants model ecfp4head chemprop
 	# per-descriptor cost of the RDKit 2D set (what a fast feature set would leave out)
 	$(OFFLINE) $(PY) benchmarks/descriptor_cost.py --out runs/bench/descriptor_cost
 	# the default configs (descriptor head) beside every classical candidate, the one validation chose and

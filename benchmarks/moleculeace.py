@@ -7,8 +7,8 @@ one JSON and CSV each (``classical``, ``model``), every prediction under ``preds
 model's config (a lever's ablation).  A killed run resumes at the first set and seed not yet in its CSV.
 ``moleculeace_report.py`` turns the results into the table, the win counts, the Wilcoxon test and the plot.
 
-    python benchmarks/moleculeace.py --out runs/bench/moleculeace --seeds 0 1 2 [--model [NAME]] [--set k=v ...]
-    python benchmarks/moleculeace.py --out runs/bench/moleculeace --seeds 0 1 2 --chemprop   # after make peers
+    python benchmarks/moleculeace.py --out benchmarks/results/moleculeace --seeds 0 1 2 [--model [NAME]] [--set k=v ...]
+    python benchmarks/moleculeace.py --out benchmarks/results/moleculeace --seeds 0 1 2 --chemprop   # after make peers
 
 Published anchors on these splits (mean RMSE over the 30 sets): SVM-ECFP 0.671-0.675 (cliffs 0.75), RF-ECFP 0.70.
 """
@@ -126,7 +126,7 @@ def one_set(name: str, seed: int, out: Path, stem: str, side: str, overrides: li
         part=p, **{key: result[f"{p}_pred"] for key, result in candidates.items()}) for p in ("val", "test")])
     (out / "preds").mkdir(exist_ok=True)
     with atomic_path(out / "preds" / f"{stem}-{name}-seed{seed}.csv") as tmp:
-        predictions.to_csv(tmp, index=False)
+        predictions.to_csv(tmp, index=False, float_format="%.6g")  # kept in git: no 17-digit noise
     return row
 
 

@@ -1,7 +1,7 @@
 """The MoleculeACE verdict from ``moleculeace.py``'s results: per set and across the 30, each model variant
 beside the validation-chosen classical model and the SVM.
 
-    python benchmarks/moleculeace_report.py runs/bench/moleculeace [--variants model ecfp4head]
+    python benchmarks/moleculeace_report.py benchmarks/results/moleculeace [--variants model ecfp4head]
 
 For every variant (a ``NAME.csv`` the fitting script wrote with ``--model NAME``, or ``chemprop``) and for its
 blend with the chosen classical model (``w * model + (1 - w) * classical``, ``w`` on a grid chosen on each set's
@@ -15,6 +15,7 @@ mean difference (test molecules resampled within each set, the same draw for bot
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import statistics
 from pathlib import Path
@@ -31,6 +32,7 @@ from biofm.core.io import atomic_path
 
 WEIGHTS = np.round(np.linspace(0, 1, 11), 2)  # the model's share in a blend, chosen on validation
 RESAMPLES = 2000
+CLASSICAL = ("ecfp4_svm", "ecfp4_rf", "rdkit2d_rf")  # the candidates moleculeace.py chooses among
 
 
 def rmse(truth: np.ndarray, predicted: np.ndarray) -> float:
@@ -44,17 +46,17 @@ def set_results(out: Path, variant: str, classical: pd.DataFrame) -> pd.DataFram
     for _, row in pd.read_csv(out / f"{variant}.csv").iterrows():
         name, seed = row["set"], int(row["seed"])
         chosen = classical[(classical.set == name) & (classical.seed == seed)].iloc[0]["chosen"]
-        model = pd.read_csv(out / "preds" / f"{variant}-{name}-seed{seed}.csv")
         base = pd.read_csv(out / "preds" / f"classical-{name}-seed{seed}.csv")
-        if not (model.smiles.equals(base.smiles) and model.part.equals(base.part)):
-            raise ValueError(f"{name} seed {seed}: the variant and the classical side predicted other rows")
+        model = _aligned(out / "preds" / f"{variant}-{name}-seed{seed}.csv", base)
         val, test = model.part == "val", model.part == "test"
         predicted = model[_predicted_column(model)]
         weight = min(WEIGHTS, key=lambda w: rmse(model.y[val], w * predicted[val] + (1 - w) * base[chosen][val]))
         blend = weight * predicted + (1 - weight) * base[chosen]
-        peers = [("svm", base.ecfp4_svm)]
+        classical_sides = {key: base[key] for key in CLASSICAL}
+        peers = [("svm", base.ecfp4_svm), ("stack", stack({"model": predicted, **classical_sides}, model.y, val)),
+                 ("classical_stack", stack(classical_sides, model.y, val))]
         if (peer := out / "preds" / f"chemprop-{name}-seed{seed}.csv").is_file() and variant != "chemprop":
-            peers.append(("chemprop", pd.read_csv(peer).chemprop))
+            peers.append(("chemprop", _aligned(peer, base).chemprop))
         cliff = test & (model.cliff_mol == 1)
         result = {"set": name, "seed": seed, "chosen": chosen, "blend_weight": float(weight)}
         for who, values in (("variant", predicted), ("blend", blend), ("classical", base[chosen]), *peers):
@@ -64,6 +66,30 @@ def set_results(out: Path, variant: str, classical: pd.DataFrame) -> pd.DataFram
         result["truth"] = model.y[test].to_numpy()
         rows.append(result)
     return pd.DataFrame(rows)
+
+
+def stack(sides: dict[str, pd.Series], truth: pd.Series, val: pd.Series) -> pd.Series:
+    """The convex combination of ``sides`` (weights on a 0.1 grid, summing to 1) with the best validation RMSE:
+    a blend over every model, to tell what the model adds from what merely averaging classical models gives."""
+    names = list(sides)
+    grid = [w for w in itertools.product(range(11), repeat=len(names) - 1) if sum(w) <= 10]
+    best = None
+    for head in grid:
+        weights = np.array([*head, 10 - sum(head)]) / 10
+        mixed = sum(w * sides[n] for w, n in zip(weights, names, strict=True))
+        score = rmse(truth[val], mixed[val])
+        if best is None or score < best[0]:
+            best = (score, mixed)
+    return best[1]
+
+
+def _aligned(path: Path, base: pd.DataFrame) -> pd.DataFrame:
+    """One side's predictions, refused unless they are on the classical side's rows in its order: a paired
+    comparison of predictions for other molecules would look valid and mean nothing."""
+    predictions = pd.read_csv(path)
+    if not (predictions.smiles.equals(base.smiles) and predictions.part.equals(base.part)):
+        raise ValueError(f"{path}: predicts other rows (or another order) than the classical side's file")
+    return predictions
 
 
 def _predicted_column(predictions: pd.DataFrame) -> str:
@@ -132,15 +158,22 @@ def table(report: dict) -> str:
     lines = ["| variant | mean RMSE (± s.d. seeds) | cliff RMSE | classical RMSE (cliff) | wins / sets | Wilcoxon p "
              "| mean Δ [95 % bootstrap] | SVM RMSE | wins vs Chemprop |", "|---|---|---|---|---|---|---|---|---|"]
     for name, entry in report.items():
-        for who in ("variant", "blend"):
+        for who, label in (("variant", name), ("blend", f"{name} + classical blend"),
+                           ("stack", f"{name} + SVM + forests stack"), ("classical_stack", "SVM + forests stack")):
             v, peer = entry[who], entry.get(f"{who}_vs_chemprop")
             versus_chemprop = f"{peer['wins']} / {peer['sets']} (p {peer['wilcoxon_p']})" if peer else "—"
             sd = f" ± {v['sd_over_seeds']:.3f}" if v["sd_over_seeds"] is not None else ""
-            lines.append(f"| {name if who == 'variant' else name + ' + classical blend'} | {v['mean_rmse']:.3f}{sd} "
+            lines.append(f"| {label} | {v['mean_rmse']:.3f}{sd} "
                          f"| {v['mean_cliff_rmse']:.3f} | {v['classical_mean_rmse']:.3f} "
                          f"({v['classical_mean_cliff_rmse']:.3f}) | {v['wins']} / {v['sets']} | {v['wilcoxon_p']} "
                          f"| {v['mean_difference']:+.3f} {v['bootstrap_ci95']} | {entry['svm_mean_rmse']:.3f} "
                          f"| {versus_chemprop} |")
+    lines.append("")
+    for name, entry in report.items():
+        v = entry["stack_vs_classical_stack"]
+        lines.append(f"- what {name} adds to a stack of the classical models: {v['mean_rmse']:.3f} vs "
+                     f"{v['classical_stack_mean_rmse']:.3f}, {v['wins']} / {v['sets']} sets, Wilcoxon p "
+                     f"{v['wilcoxon_p']}, mean Δ {v['mean_difference']:+.3f} {v['bootstrap_ci95']}")
     return "\n".join(lines) + "\n"
 
 
@@ -151,10 +184,12 @@ def main() -> None:
     args = parser.parse_args()
     classical = pd.read_csv(args.out / "classical.csv")
     all_results = {v: set_results(args.out, v, classical) for v in args.variants}
-    report = {v: {"variant": verdict(r, "variant"), "blend": verdict(r, "blend"),
+    report = {v: {"variant": verdict(r, "variant"), "blend": verdict(r, "blend"), "stack": verdict(r, "stack"),
+                  "classical_stack": verdict(r, "classical_stack"),
+                  "stack_vs_classical_stack": verdict(r, "stack", "classical_stack"),
                   "svm_mean_rmse": round(float(r.groupby("set")["svm"].mean().mean()), 4),
                   "blend_weights": r.blend_weight.value_counts().sort_index().to_dict(),
-                  **({f"{who}_vs_chemprop": verdict(r, who, "chemprop") for who in ("variant", "blend")}
+                  **({f"{who}_vs_chemprop": verdict(r, who, "chemprop") for who in ("variant", "blend", "stack")}
                      if "chemprop" in r and r.chemprop.notna().all() else {})}
               for v, r in all_results.items()}
     with atomic_path(args.out / "report.json") as tmp:
