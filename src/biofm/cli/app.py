@@ -129,6 +129,9 @@ def show_metrics(metrics: dict, splits: tuple[str, ...] = ("val", "test")) -> No
     for note in metrics.get("warnings", []) + baseline.get("warnings", []):
         console.print(f"[yellow]warning:[/] {note}")
     if metrics.get("verdict"):
-        from biofm.trust.significance import verdict_line
+        from biofm.trust.significance import blend_label, verdict_line
 
         console.print(verdict_line(metrics["verdict"], baseline.get("name", "baseline")), highlight=False)
+        if blend := metrics.get("blend"):
+            console.print(verdict_line(blend["verdict"], baseline.get("name", "baseline"), blend_label(blend)),
+                          highlight=False)

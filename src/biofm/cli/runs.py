@@ -153,6 +153,8 @@ def predict(
     top_k: Annotated[int, typer.Option(help="Add the k most probable classes per row (top1, top1_prob, …).")] = 0,
     baseline: Annotated[bool, typer.Option(help="Add the run's classical baseline's outputs (baseline_* columns).")]
     = False,
+    blend: Annotated[bool, typer.Option(help="Predict the model's average with its baseline, at the weight the run "
+                                             "chose on validation (metrics.json: blend).")] = False,
     top: Annotated[int | None, typer.Option(help="Screening: keep only the best N rows (streamed).")] = None,
     rank_by: Annotated[str | None, typer.Option(help="Screening: column to rank by (default: the last class's "
                                                      "probability, or the first value).")] = None,
@@ -178,8 +180,9 @@ def predict(
     streaming = top or shard or resume or chunk_rows != CHUNK_ROWS or base_suffix(input) == ".smi" \
         or output.name.endswith((".parquet", ".csv.gz"))
     if streaming:
-        if mc_samples or top_k or baseline or show:
-            raise BiofmError("--mc-samples, --top-k, --baseline and --show work on in-memory predictions; a screen "
+        if mc_samples or top_k or baseline or blend or show:
+            raise BiofmError("--mc-samples, --top-k, --baseline, --blend and --show work on in-memory predictions; "
+                             "a screen "
                              "(--top, --shard, --resume, .parquet / .csv.gz output, .smi input) streams without them")
         r = run_screen(run_dir, input, output, top=top, rank_by=rank_by, ascending=ascending, shard=shard,
                        resume=resume, chunk_rows=chunk_rows, input_column=input_column, engine=engine, views=views)
@@ -188,7 +191,8 @@ def predict(
                       + f" · {r.kept:,} rows written to {r.output} · {r.rows_per_second:,.0f} rows/s", highlight=False)
         return
     frame = run_prediction(run_dir, input, output, skip_invalid=skip_invalid, input_column=input_column,
-                           engine=engine, mc_samples=mc_samples, top_k=top_k, baseline=baseline, views=views)
+                           engine=engine, mc_samples=mc_samples, top_k=top_k, baseline=baseline, views=views,
+                           blend=blend)
     if show:
         table = Table(*map(str, frame.columns))
         for row in frame.head(50).itertuples(index=False):

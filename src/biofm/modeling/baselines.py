@@ -29,12 +29,14 @@ from biofm.modeling.metrics import GREATER_IS_BETTER, compute_metrics
 
 
 class Yardstick(NamedTuple):
-    """The chosen baseline's figures for ``metrics.json``, its test outputs (for the paired bootstrap) and
-    the fitted estimators (one per task column; one for a multi-class task), saved with the run."""
+    """The chosen baseline's figures for ``metrics.json``, its test outputs (for the paired bootstrap), the
+    fitted estimators (one per task column; one for a multi-class task), saved with the run, and its
+    validation outputs (to choose the blend's weight)."""
 
     summary: dict
     test_outputs: np.ndarray
     fitted: list
+    val_outputs: np.ndarray | None = None
 
 
 def check_baseline_choice(modality: Modality, task_kind: str, choice: bool | str) -> None:
@@ -62,7 +64,7 @@ def run_baselines(modality: Modality, task: Task, splits: Splits, seed: int, pri
     warnings = candidates[chosen].get("warnings")
     if warnings:
         summary["warnings"] = warnings
-    return Yardstick(summary, outputs[chosen], fitted[chosen])
+    return Yardstick(summary, outputs[chosen]["test"], fitted[chosen], outputs[chosen]["val"])
 
 
 def _best_on_validation(candidates: dict[str, dict], primary: str) -> str:
@@ -73,20 +75,19 @@ def _best_on_validation(candidates: dict[str, dict], primary: str) -> str:
     return max(scored)[2] if scored else next(iter(candidates))
 
 
-def _fit_and_score(estimator, task: Task, splits: Splits) -> tuple[dict, np.ndarray, list]:
+def _fit_and_score(estimator, task: Task, splits: Splits) -> tuple[dict, dict[str, np.ndarray], list]:
     start = time.perf_counter()
     models = _fit(estimator, task, splits.train)
     result: dict = {}
-    test_outputs = None
+    outputs = {}
     for part in ("val", "test"):
         records = getattr(splits, part)
-        part_outputs = _predict(models, task, records.inputs)
-        result[part], notes = compute_metrics(task, task.encode(records), part_outputs)
+        outputs[part] = _predict(models, task, records.inputs)
+        result[part], notes = compute_metrics(task, task.encode(records), outputs[part])
         if notes:
             result.setdefault("warnings", []).extend(f"{part}: {n}" for n in notes)
-        test_outputs = part_outputs
     result["seconds"] = round(time.perf_counter() - start, 2)
-    return result, test_outputs, models
+    return result, outputs, models
 
 
 def save_baseline(run_dir: Path, yardstick: Yardstick) -> None:

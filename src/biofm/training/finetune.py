@@ -39,7 +39,8 @@ from biofm.modeling.adaptation import (
     finish,
     trainable_fraction,
 )
-from biofm.modeling.baselines import check_baseline_choice, run_baselines, save_baseline
+from biofm.modeling.baselines import Yardstick, check_baseline_choice, run_baselines, save_baseline
+from biofm.modeling.blend import blended, choose_weight
 from biofm.modeling.checkpoint import adopt_checkpoint, save_predictor
 from biofm.modeling.domain import save_domain
 from biofm.modeling.encoding import count_truncated, use_bf16
@@ -215,7 +216,7 @@ def conclude(cfg: RunConfig, run_dir: Path, s: Setup, bf16: bool, history: list[
         outputs[part] = predict_outputs(model, s.tokenizer, s.task, s.modality, cfg, records.inputs, bf16, s.features)
         metrics[part], notes = compute_metrics(s.task, s.task.encode(records), outputs[part])
         metrics["warnings"] += [f"{part}: {n}" for n in notes]
-    metrics.update(_yardstick(cfg, run_dir, s, outputs["test"]))
+    metrics.update(_yardstick(cfg, run_dir, s, outputs))
     metrics["data"] = _data_summary(cfg, s.splits, s.texts, s.tokenizer)
     metrics["seconds"] = seconds
     metrics.update(extra)
@@ -233,11 +234,12 @@ def conclude(cfg: RunConfig, run_dir: Path, s: Setup, bf16: bool, history: list[
     return metrics
 
 
-def _yardstick(cfg: RunConfig, run_dir: Path, s: Setup, test_outputs: np.ndarray) -> dict:
+def _yardstick(cfg: RunConfig, run_dir: Path, s: Setup, outputs: dict[str, np.ndarray]) -> dict:
     """The classical baseline (chosen on validation, saved with the run), the paired-bootstrap verdict of
-    model vs baseline on test, and metrics per group of ``data.group_columns``."""
+    model vs baseline on test, the model's blend with the baseline, and metrics per group of
+    ``data.group_columns``."""
     found: dict = {}
-    theirs = None
+    test_outputs, theirs = outputs["test"], None
     if cfg.baseline:
         pin = cfg.baseline if isinstance(cfg.baseline, str) else None
         yardstick = run_baselines(s.modality, s.task, s.splits, cfg.train.seed, s.primary, pin)
@@ -246,10 +248,25 @@ def _yardstick(cfg: RunConfig, run_dir: Path, s: Setup, test_outputs: np.ndarray
         found["baseline"] = yardstick.summary
         found["verdict"] = paired_bootstrap(s.task, s.task.encode(s.splits.test), test_outputs, theirs, s.primary,
                                             seed=cfg.train.seed)
+        found["blend"] = _blend(cfg, s, outputs, yardstick)
     if cfg.data.group_columns:
         found["groups"] = subgroup_metrics(s.task, s.splits.test, test_outputs, theirs, cfg.data.group_columns,
                                            s.primary)
     return found
+
+
+def _blend(cfg: RunConfig, s: Setup, outputs: dict[str, np.ndarray], yardstick: Yardstick) -> dict:
+    """The model's share in its average with the baseline, chosen on validation; the blend's figures and its
+    paired-bootstrap verdict against the baseline alone on test (``biofm predict --blend`` applies it)."""
+    weight = choose_weight(s.task, s.task.encode(s.splits.val), outputs["val"], yardstick.val_outputs, s.primary)
+    mixed = {part: blended(outputs[part], theirs, weight)
+             for part, theirs in (("val", yardstick.val_outputs), ("test", yardstick.test_outputs))}
+    test_targets = s.task.encode(s.splits.test)
+    return {"weight": weight, "chosen_on": f"validation {s.primary}",
+            "val": compute_metrics(s.task, s.task.encode(s.splits.val), mixed["val"])[0],
+            "test": compute_metrics(s.task, test_targets, mixed["test"])[0],
+            "verdict": paired_bootstrap(s.task, test_targets, mixed["test"], yardstick.test_outputs, s.primary,
+                                        seed=cfg.train.seed)}
 
 
 def _explain_examples(cfg: RunConfig, run_dir: Path, run: LoadedRun, inputs: list[str], outputs: np.ndarray) -> None:

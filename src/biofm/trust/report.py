@@ -26,7 +26,7 @@ from sklearn.metrics import confusion_matrix, precision_recall_curve, roc_curve
 from biofm.core import layout
 from biofm.core.io import atomic_path, read_json
 from biofm.data.tasks import Task
-from biofm.trust.significance import verdict_line
+from biofm.trust.significance import blend_label, verdict_line
 
 MATRIX_CLASSES = 12  # above this, confusions are listed and ROC/PR micro-averaged instead of drawn per class
 
@@ -86,8 +86,11 @@ def _verdict(metrics: dict) -> str:
     """The headline: is the model better than the strongest classical baseline, beyond test-set noise?"""
     if not metrics.get("verdict"):
         return ""
-    line = verdict_line(metrics["verdict"], (metrics.get("baseline") or {}).get("name", "baseline"))
-    return f"<p class=verdict><b>{html.escape(line)}</b></p>"
+    name = (metrics.get("baseline") or {}).get("name", "baseline")
+    line = f"<p class=verdict><b>{html.escape(verdict_line(metrics['verdict'], name))}</b></p>"
+    if blend := metrics.get("blend"):
+        line += f"<p class=verdict>{html.escape(verdict_line(blend['verdict'], name, blend_label(blend)))}</p>"
+    return line
 
 
 def _metric_table(metrics: dict) -> str:

@@ -49,14 +49,19 @@ def verdict(low: float, high: float, greater_is_better: bool) -> str:
     return "not distinguishable"
 
 
-def verdict_line(result: dict, baseline_name: str) -> str:
-    """The one line a summary shows: figures, interval and verdict."""
+def verdict_line(result: dict, baseline_name: str, who: str = "model") -> str:
+    """The one line a summary shows: figures, interval and verdict (``who``: what was compared)."""
     if result.get("verdict") == "undefined":
-        return f"model vs baseline: no verdict ({result.get('reason', 'undefined')})"
+        return f"{who} vs baseline: no verdict ({result.get('reason', 'undefined')})"
     low, high = result["ci95"]
-    return (f"model vs baseline ({baseline_name}) on test {result['metric']}: {result['model']:.4f} vs "
+    return (f"{who} vs baseline ({baseline_name}) on test {result['metric']}: {result['model']:.4f} vs "
             f"{result['baseline']:.4f}, difference {result['difference']:+.4f} (95 % CI {low:+.4f} to {high:+.4f}, "
             f"paired bootstrap, {result['resamples']} resamples): {result['verdict'].upper()}")
+
+
+def blend_label(blend: dict) -> str:
+    """What a blend is, for its verdict line: its weights, and where they were chosen."""
+    return f"blend {blend['weight']:.1f}·model + {1 - blend['weight']:.1f}·baseline ({blend['chosen_on']})"
 
 
 def _score(task: Task, targets: np.ndarray, outputs: np.ndarray, metric: str) -> float | None:

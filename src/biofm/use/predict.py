@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from biofm.core import layout
 from biofm.core.console import console
 from biofm.core.errors import ConfigError, RunFolderError
-from biofm.core.io import write_json
+from biofm.core.io import read_json, write_json
 from biofm.modeling.baselines import baseline_outputs, load_baseline
+from biofm.modeling.blend import blend_weight, blended
 from biofm.modeling.ensemble import members
-from biofm.modeling.loaded_run import load_run
+from biofm.modeling.loaded_run import LoadedRun, load_run
 from biofm.modeling.metrics import compute_metrics
 from biofm.trust.predictions import write_predictions
 from biofm.trust.robustness import robustness
@@ -21,7 +23,8 @@ from biofm.trust.significance import paired_bootstrap
 
 def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path,
             skip_invalid: bool = False, input_column: str | None = None, engine: str = "torch",
-            mc_samples: int = 0, top_k: int = 0, baseline: bool = False, views: bool | None = None) -> pd.DataFrame:
+            mc_samples: int = 0, top_k: int = 0, baseline: bool = False, views: bool | None = None,
+            blend: bool = False) -> pd.DataFrame:
     """Predict every input in ``input_path``; write a CSV with probabilities / values per row.
 
     Labels in the file, if any, are ignored.  Invalid inputs fail with file + row, or are
@@ -29,7 +32,8 @@ def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path
     (Monte-Carlo dropout; an ensemble adds its members' spread without asking); ``top_k`` adds the k most
     probable classes per row, ranked; ``baseline`` adds
     the run's classical baseline's outputs as ``baseline_*`` columns; ``views`` overrides the run's
-    ``data.tta`` (see ``load_run``).
+    ``data.tta`` (see ``load_run``); ``blend`` predicts the model's average with its baseline at the weight
+    the run chose on validation (``metrics.json``'s ``blend``; see ``biofm.modeling.blend``).
     """
     for name, value in (("--mc-samples", mc_samples), ("--top-k", top_k)):
         if value < 0:
@@ -47,19 +51,33 @@ def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path
         outputs, spread = run.outputs_with_members(records.inputs)
     else:
         outputs = run.outputs(records.inputs)
-    theirs = None
-    if baseline:
-        saved = load_baseline(run.run_dir, run.modality, run.task)
-        if saved is None:
-            raise RunFolderError(f"{run.run_dir}: no saved baseline (trained with --no-baseline, or before biofm "
-                                 "saved baselines); --baseline needs one")
-        theirs = baseline_outputs(saved[1], run.task, records.inputs)
-    frame = write_predictions(Path(output_path), run.task, records, outputs, run.calibration, spread,
-                              run.domain.check(run.modality, records.inputs) if run.domain else None, top_k, theirs)
+    theirs = _saved_baseline_outputs(run, records.inputs, "--blend" if blend else "--baseline") \
+        if baseline or blend else None
+    calibration = run.calibration
+    if blend:
+        weight = blend_weight(read_json(run.run_dir / layout.METRICS), run.run_dir)
+        outputs = blended(outputs, theirs, weight)
+        spread = None if spread is None else weight * spread  # the baseline adds no spread of its own
+        if calibration and calibration.get("qhat"):
+            console.print("note: the conformal sets / intervals were calibrated on the model alone; left out of a "
+                          "blended prediction")
+            calibration = None
+    frame = write_predictions(Path(output_path), run.task, records, outputs, calibration, spread,
+                              run.domain.check(run.modality, records.inputs) if run.domain else None, top_k,
+                              theirs if baseline else None)
     if records.skipped:
         console.print(f"[yellow]warning:[/] skipped {len(records.skipped)} invalid row(s) of {input_path}: "
                       + "; ".join(f"row {s.row}: {s.reason}" for s in records.skipped[:5]))
     return frame
+
+
+def _saved_baseline_outputs(run: LoadedRun, inputs: list[str], flag: str) -> np.ndarray:
+    """The run's saved baseline's outputs for ``inputs``; a clear error for a run that has none."""
+    saved = load_baseline(run.run_dir, run.modality, run.task)
+    if saved is None:
+        raise RunFolderError(f"{run.run_dir}: no saved baseline (trained with --no-baseline, or before biofm "
+                             f"saved baselines); {flag} needs one")
+    return baseline_outputs(saved[1], run.task, inputs)
 
 
 def evaluate(run_dir: str | Path, data_path: str | Path, skip_invalid: bool = False, engine: str = "torch",
@@ -82,6 +100,10 @@ def evaluate(run_dir: str | Path, data_path: str | Path, skip_invalid: bool = Fa
         theirs = baseline_outputs(models, run.task, records.inputs)
         result["baseline"] = {"name": name, "metrics": compute_metrics(run.task, targets, theirs)[0]}
         result["verdict"] = paired_bootstrap(run.task, targets, outputs, theirs, primary)
+        if isinstance(blend := read_json(run.run_dir / layout.METRICS).get("blend"), dict):
+            mixed = blended(outputs, theirs, blend["weight"])
+            result["blend"] = {"weight": blend["weight"], "metrics": compute_metrics(run.task, targets, mixed)[0],
+                               "verdict": paired_bootstrap(run.task, targets, mixed, theirs, primary)}
     if robust:
         result["robustness"] = robustness(run, records, outputs)
     suffix = "" if engine == "torch" else f".{engine}"
