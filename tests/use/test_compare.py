@@ -37,6 +37,8 @@ def test_one_row_per_run_with_the_baseline_and_verdict_beside_it(two_runs, tmp_p
     assert (row.modality, row.data, row.metric) == ("molecule", "bbb_small.csv", "roc_auc")
     assert row.model_test == pytest.approx(metrics["test"]["roc_auc"])
     assert row.baseline_test == pytest.approx(metrics["baseline"]["test"]["roc_auc"])
+    assert row.blend_test == pytest.approx(metrics["blend"]["test"]["roc_auc"])
+    assert row.blend_verdict == metrics["blend"]["verdict"]["verdict"]
     assert row.verdict == metrics["verdict"]["verdict"] and row.adaptation == "full"
     assert list(result.left_out) == [str(tmp_path / "notes")]
     assert list(compare_runs([plain, better], sort="seconds").table.run) == [str(plain), str(better)]

@@ -207,7 +207,7 @@ def compare(
     output: Annotated[list[Path] | None, typer.Option(help="Also write the table: .csv or .html (repeatable).")]
     = None,
 ) -> None:
-    """One table of many runs: data, model, adaptation, test metric beside the baseline's, verdict, seconds."""
+    """One table of many runs: data, model, adaptation, test metric beside the baseline's, verdict, blend, seconds."""
     from biofm.use.compare import compare_runs, write_comparison
 
     result = compare_runs(runs, metric=metric, sort=sort)

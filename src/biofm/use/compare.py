@@ -20,7 +20,7 @@ from biofm.core.runfolder import check_run, read_run_config
 from biofm.modeling.metrics import GREATER_IS_BETTER
 
 COLUMNS = ["run", "modality", "data", "model", "adaptation", "metric", "model_val", "model_test", "baseline",
-           "baseline_test", "verdict", "seconds"]
+           "baseline_test", "verdict", "blend_test", "blend_verdict", "seconds"]
 
 
 @dataclass
@@ -54,7 +54,7 @@ def _row(run_dir: Path, metric: str | None) -> dict:
     if shown not in (metrics.get("test") or {}):
         raise RunFolderError(f"no test metric {shown!r} (it has: {', '.join(metrics.get('test') or {})})")
     baseline = metrics.get("baseline") or {}
-    verdict = metrics.get("verdict") or {}
+    blend = metrics.get("blend") or {}
     return {
         "run": str(run_dir), "modality": config.modality,
         "data": config.data.dataset or Path(config.data.train).name,
@@ -62,9 +62,15 @@ def _row(run_dir: Path, metric: str | None) -> dict:
         "metric": shown, "model_val": (metrics.get("val") or {}).get(shown), "model_test": metrics["test"][shown],
         "baseline": baseline.get("key") or baseline.get("name"),
         "baseline_test": (baseline.get("test") or {}).get(shown),
-        "verdict": verdict.get("verdict") if verdict.get("metric") == shown else None,
+        "verdict": _verdict_on(metrics.get("verdict"), shown),
+        "blend_test": (blend.get("test") or {}).get(shown), "blend_verdict": _verdict_on(blend.get("verdict"), shown),
         "seconds": round((metrics.get("seconds") or {}).get("total") or 0.0) or None,
     }
+
+
+def _verdict_on(result: dict | None, shown: str) -> str | None:
+    """A paired-bootstrap verdict, only when it was taken on the metric the table shows."""
+    return result.get("verdict") if result and result.get("metric") == shown else None
 
 
 def _model(config) -> str:
