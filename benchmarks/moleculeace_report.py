@@ -5,11 +5,13 @@ beside the validation-chosen classical model and the SVM.
 
 For every variant (a ``NAME.csv`` the fitting script wrote with ``--model NAME``, or ``chemprop``) and for its
 blend with the chosen classical model (``w * model + (1 - w) * classical``, ``w`` on a grid chosen on each set's
-validation part): mean test RMSE over sets (± s.d. over seeds), cliff RMSE, the sets won against the classical choice, a
-two-sided Wilcoxon signed-rank test of the 30 per-set differences, and a 95 % paired bootstrap interval of the
-mean difference (test molecules resampled within each set, the same draw for both models).  Writes
-``report.md``, ``report.json`` and ``ratio.png`` (per set: variant RMSE / classical RMSE).  Where Chemprop ran
-(``moleculeace.py --chemprop``) on every set and seed of a variant, the variant's wins over it too.
+validation part), and for its stack with the three classical candidates (a convex combination chosen on
+validation): mean test RMSE over sets (± s.d. over seeds), cliff RMSE, the sets won against the classical choice,
+a two-sided Wilcoxon signed-rank test of the 30 per-set differences, and a 95 % paired bootstrap interval of the
+mean difference (test molecules resampled within each set, the same draw for both models).  The classical
+candidates' own stack is the fair bar for a variant's stack: what the variant adds beyond averaging classical
+models.  Writes ``report.md``, ``report.json`` and ``ratio.png`` (per set: RMSE / chosen classical RMSE).  Where
+Chemprop ran (``moleculeace.py --chemprop``) on every set and seed of a variant, the variant's wins over it too.
 """
 
 from __future__ import annotations
@@ -127,17 +129,19 @@ def bootstrap(results: pd.DataFrame, who: str, versus: str) -> list[float]:
 
 
 def plot(all_results: dict[str, pd.DataFrame], path: Path) -> None:
-    """Per set, each variant's and blend's test RMSE over the chosen classical model's (below 1: better)."""
+    """Per set, each variant's, blend's and stack's test RMSE over the chosen classical model's (below 1: better),
+    and the classical models' own stack's: the bar a variant's stack must beat to add anything."""
     first = next(iter(all_results.values()))
     order = (first.groupby("set")["variant"].mean() / first.groupby("set")["classical"].mean()).sort_values().index
-    figure, axis = plt.subplots(figsize=(12, 4.5))
-    width = 0.8 / (2 * len(all_results))
-    for i, (variant, results) in enumerate(all_results.items()):
-        per_set = results.groupby("set")[["variant", "blend", "classical"]].mean().loc[order]
-        for j, who in enumerate(("variant", "blend")):
-            label = variant if who == "variant" else f"{variant} + classical (blend)"
-            axis.bar(np.arange(len(order)) + (2 * i + j) * width, per_set[who] / per_set["classical"], width,
-                     label=label)
+    bars = [(variant, who, label) for variant in all_results for who, label in
+            (("variant", variant), ("blend", f"{variant} + chosen classical (blend)"),
+             ("stack", f"{variant} + SVM + forests (stack)"))] + [(next(iter(all_results)), "classical_stack",
+                                                                   "SVM + forests (stack)")]
+    figure, axis = plt.subplots(figsize=(14, 4.8))
+    width = 0.8 / len(bars)
+    for k, (variant, who, label) in enumerate(bars):
+        per_set = all_results[variant].groupby("set")[[who, "classical"]].mean().loc[order]
+        axis.bar(np.arange(len(order)) + k * width, per_set[who] / per_set["classical"], width, label=label)
     axis.axhline(1.0, color="black", linewidth=0.8)
     low, high = axis.get_ylim()[1], 1.0  # the bars' range, not from 0: a 3 % difference must be visible
     for bars in axis.containers:
