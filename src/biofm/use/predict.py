@@ -39,6 +39,7 @@ def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path
         if value < 0:
             raise ConfigError(f"{name}: must be >= 0, got {value}")
     run = load_run(run_dir, engine, views)
+    weight = blend_weight(read_json(run.run_dir / layout.METRICS), run.run_dir) if blend else None  # before work
     records = run.read(input_path, with_labels=False, skip_invalid=skip_invalid, input_column=input_column)
     warn_truncated(run.truncated(records.inputs), len(records), run.config.model.max_length)
     if records.dropped_columns:
@@ -54,8 +55,7 @@ def predict(run_dir: str | Path, input_path: str | Path, output_path: str | Path
     theirs = _saved_baseline_outputs(run, records.inputs, "--blend" if blend else "--baseline") \
         if baseline or blend else None
     calibration = run.calibration
-    if blend:
-        weight = blend_weight(read_json(run.run_dir / layout.METRICS), run.run_dir)
+    if weight is not None:
         outputs = blended(outputs, theirs, weight)
         spread = None if spread is None else weight * spread  # the baseline adds no spread of its own
         if calibration and calibration.get("qhat"):
